@@ -1,0 +1,1 @@
+"""The numerical core of logit-gui: NumPy only, no Qt anywhere below this package."""

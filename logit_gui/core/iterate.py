@@ -1,0 +1,83 @@
+"""The immutable snapshot an optimizer yields at every iteration.
+
+An :class:`Iterate` holds only the parameters and a few scalars (plus small,
+method-specific extras in ``info``) -- never a reference to the data -- so a
+history of thousands of them is cheap to keep and to scrub through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+__all__ = ["Iterate", "STATUSES", "frozen_array"]
+
+#: run states an iterate can carry
+STATUSES = ("running", "converged", "max_iter", "diverged")
+
+
+def frozen_array(a) -> np.ndarray:
+    """A read-only float64 copy of ``a``."""
+    out = np.array(a, dtype=np.float64, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def _freeze_info(info: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    d = {}
+    for key, value in (info or {}).items():
+        if isinstance(value, np.ndarray):
+            value = frozen_array(value)
+        d[key] = value
+    return MappingProxyType(d)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Iterate:
+    """One iterate of an optimizer.
+
+    ``coef`` has shape (m, d): m = 1 for a binary model (the log-odds of
+    class 1), m = K for softmax and one-vs-rest. ``intercept`` has shape (m,).
+    ``step_size`` is the step actually taken to reach this iterate from the
+    previous one (0 for iteration 0). ``grad_norm`` is ‖∇J‖∞ (with an L1
+    penalty: the infinity norm of the minimum-norm subgradient).
+    """
+
+    k: int
+    coef: np.ndarray
+    intercept: np.ndarray
+    objective: float
+    grad_norm: float
+    step_size: float = 0.0
+    test_objective: float | None = None
+    status: str = "running"
+    method: str = ""
+    notes: tuple[str, ...] = ()
+    info: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        object.__setattr__(self, "coef", frozen_array(np.atleast_2d(self.coef)))
+        object.__setattr__(self, "intercept", frozen_array(np.atleast_1d(self.intercept)))
+        if not isinstance(self.info, MappingProxyType):
+            object.__setattr__(self, "info", _freeze_info(self.info))
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+    @property
+    def theta(self) -> np.ndarray:
+        """Parameters as an (m, d + 1) matrix, intercept in the last column."""
+        return np.column_stack([self.coef, self.intercept])
+
+    @property
+    def finite(self) -> bool:
+        return bool(
+            np.isfinite(self.objective)
+            and np.all(np.isfinite(self.coef))
+            and np.all(np.isfinite(self.intercept))
+        )
+
+    def with_status(self, status: str, *notes: str) -> "Iterate":
+        return replace(self, status=status, notes=self.notes + tuple(notes))
