@@ -339,6 +339,40 @@ class Objective:
         R *= (1.0 / Z.shape[0]) if s is None else s[:, None]
         return f, R
 
+    def value_grad_batch(self, theta, idx):
+        """(J_B, ∇J_B) on the mini-batch ``idx``: the same objective with the
+        mean taken over the batch (weights renormalized over the batch)."""
+        theta = np.asarray(theta, dtype=np.float64)
+        Xb = self.Xt[idx]
+        Z = self._logits(theta, Xb)
+        if self.kind == "softmax":
+            s = None if self._s is None else self._s[idx] / self._s[idx].sum()
+            f, R = self._softmax_terms(Z, self._Y[idx], s)
+        elif self.kind == "binary":
+            loss, R = self._binary_terms(Z, self._y[idx])
+            if self._s is None:
+                f = loss.mean()
+                R /= len(idx)
+            else:
+                s = self._s[idx]
+                tot = s.sum()
+                s = s / tot if tot > 0 else np.full(len(idx), 1.0 / len(idx))
+                f = loss @ s
+                R *= s
+        else:
+            loss, R = self._binary_terms(Z, self._Y[idx])
+            S = self._S[idx]
+            tot = S.sum(axis=0)
+            S = np.where(tot > 0, S / np.where(tot > 0, tot, 1.0), 1.0 / len(idx))
+            f = float(np.sum(loss * S))
+            R *= S
+        w2 = theta * self.penalty_mask
+        f = float(f) + 0.5 * self.l2 * float(w2 @ w2)
+        g = Xb.T @ R if self.m == 1 else (R.T @ Xb).ravel()
+        if self.l2:
+            g = g + self.l2 * w2
+        return f, g
+
     def value(self, theta) -> float:
         """Full objective J(θ), L1 term included."""
         f, _ = self.value_grad(theta, need_grad=False)

@@ -1,0 +1,811 @@
+"""Every optimizer of the lecture, written out by hand so every iterate can be shown.
+
+All share one protocol: ``make_optimizer(name, objective, theta0)`` builds an
+object whose ``current`` is iterate 0 and whose ``step()`` performs exactly one
+more iteration and returns its immutable :class:`~logit_gui.core.iterate.Iterate`.
+It can be stepped forever; stopping rules live in :mod:`logit_gui.core.train`.
+
+Every method asks the one :class:`~logit_gui.core.objective.Objective` for
+values, gradients and curvature; none re-derives the math. With an L1 penalty
+the first-order methods take a proximal (soft-threshold) step; the
+second-order methods refuse L1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from .errors import OptimizerError
+from .iterate import Iterate
+from .objective import Objective
+
+__all__ = [
+    "OPTIMIZERS",
+    "OPTIMIZER_PARAMS",
+    "DEFAULTS",
+    "PARAM_HELP",
+    "Optimizer",
+    "make_optimizer",
+    "wolfe_line_search",
+]
+
+#: name → one-line description
+OPTIMIZERS = {
+    "gd": "gradient descent with a fixed learning rate: θ ← θ − η ∇J(θ)",
+    "gd-lipschitz": "gradient descent with the Lipschitz-optimal step η = 1/L (never increases J)",
+    "gd-backtracking": "gradient descent with an Armijo backtracking line search",
+    "newton": "Newton–Raphson: θ ← θ − t H⁻¹∇J, backtracking on t; damped when H is ill-conditioned",
+    "bfgs": "BFGS quasi-Newton: inverse-Hessian approximation, Wolfe line search",
+    "lbfgs": "limited-memory BFGS: the last m curvature pairs, Wolfe line search",
+    "adagrad": "Adagrad: per-coordinate steps η / √(Σ g²)",
+    "sgd": "stochastic gradient descent on seeded, shuffled mini-batches",
+    "momentum": "heavy-ball momentum: v ← βv + ∇J, θ ← θ − η v",
+    "nesterov": "Nesterov accelerated gradient: gradient at the look-ahead point θ + βv",
+    "rmsprop": "RMSProp: steps η / √(running mean of g²)",
+    "adam": "Adam: bias-corrected running means of g and g²",
+}
+
+#: name → the parameters that method uses
+OPTIMIZER_PARAMS = {
+    "gd": ("lr",),
+    "gd-lipschitz": (),
+    "gd-backtracking": ("lr",),
+    "newton": (),
+    "bfgs": (),
+    "lbfgs": ("memory",),
+    "adagrad": ("lr", "eps", "batch_size", "seed"),
+    "sgd": ("lr", "batch_size", "seed"),
+    "momentum": ("lr", "beta", "batch_size", "seed"),
+    "nesterov": ("lr", "beta", "batch_size", "seed"),
+    "rmsprop": ("lr", "rho", "eps", "batch_size", "seed"),
+    "adam": ("lr", "beta1", "beta2", "eps", "batch_size", "seed"),
+}
+
+#: default learning rate per method (the other defaults are shared)
+DEFAULT_LR = {
+    "gd": 0.5,
+    "gd-backtracking": 1.0,
+    "adagrad": 0.5,
+    "sgd": 0.1,
+    "momentum": 0.1,
+    "nesterov": 0.1,
+    "rmsprop": 0.01,
+    "adam": 0.05,
+}
+
+DEFAULTS = {
+    "lr": 0.5,
+    "batch_size": None,  # None: full batch (sgd: 32)
+    "beta": 0.9,
+    "beta1": 0.9,
+    "beta2": 0.999,
+    "rho": 0.9,
+    "eps": 1e-8,
+    "memory": 10,
+    "seed": 0,
+}
+
+PARAM_HELP = {
+    "lr": "learning rate η (for gd-backtracking: the first trial step)",
+    "batch_size": "mini-batch size; empty or ≥ n means the full batch",
+    "beta": "momentum β in v ← βv + g",
+    "beta1": "Adam's decay of the running mean of g",
+    "beta2": "Adam's decay of the running mean of g²",
+    "rho": "RMSProp's decay of the running mean of g²",
+    "eps": "ε added to √(accumulator) to avoid division by zero",
+    "memory": "L-BFGS: number of curvature pairs (s, y) kept",
+    "seed": "seed of the mini-batch shuffling",
+}
+
+_MAX_INFO_MATRIX = 64
+_ROUNDOFF = 1e-14  # relative slack for comparing objective values  # keep the BFGS inverse-Hessian in iterates up to this size
+
+
+class Optimizer:
+    """Base class: holds θ, f(θ), ∇f(θ) and builds the iterate snapshots."""
+
+    name = ""
+
+    def __init__(self, objective: Objective, theta0=None, *, test_objective=None, **params):
+        self.obj = objective
+        self.test_obj = test_objective
+        self.params = params
+        theta = objective.zeros() if theta0 is None else np.array(theta0, dtype=np.float64).ravel()
+        if theta.shape != (objective.size,):
+            raise OptimizerError(
+                f"starting point has {theta.size} parameters, the model needs {objective.size}"
+            )
+        if not np.all(np.isfinite(theta)):
+            raise OptimizerError("starting point is not finite")
+        self.theta = theta
+        self.k = 0
+        self.f, self.g = objective.value_grad(theta)
+        self.current = self._snapshot(0.0, self._info(), ())
+
+    # -- helpers -----------------------------------------------------------
+    def _F(self, theta, f_smooth):
+        return f_smooth + self.obj.l1_penalty(theta)
+
+    def _snapshot(self, step_size, info, notes) -> Iterate:
+        coef, intercept = self.obj.split(self.theta)
+        test = None
+        if self.test_obj is not None:
+            test = self.test_obj.value(self.theta)
+        return Iterate(
+            k=self.k,
+            coef=coef,
+            intercept=intercept,
+            objective=self._F(self.theta, self.f),
+            grad_norm=self.obj.optimality(self.theta, self.g),
+            step_size=float(step_size),
+            test_objective=test,
+            status="running",
+            method=self.name,
+            notes=tuple(notes),
+            info=info,
+        )
+
+    def _info(self) -> dict:
+        return {}
+
+    def _step(self):
+        """Advance θ, f, g by one iteration; return (step_size, info, notes)."""
+        raise NotImplementedError
+
+    def step(self) -> Iterate:
+        """Perform exactly one more iteration and return its iterate.
+
+        If the iteration produces a non-finite value, θ is left where it was
+        and the returned iterate (the last finite one) has status "diverged".
+        """
+        saved = (self.theta.copy(), self.f, self.g.copy(), self._save_state())
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            step_size, info, notes = self._step()
+            ok = (
+                np.isfinite(self.f)
+                and np.all(np.isfinite(self.theta))
+                and np.all(np.isfinite(self.g))
+            )
+            if ok:
+                self.k += 1
+                self.current = self._snapshot(step_size, info, notes)
+                ok = self.current.finite and (
+                    self.current.test_objective is None or math.isfinite(self.current.test_objective)
+                )
+                if not ok:
+                    self.k -= 1
+        if not ok:
+            self.theta, self.f, self.g, state = saved
+            self._restore_state(state)
+            self.current = self._last_finite(self.k + 1)
+        return self.current
+
+    def _last_finite(self, k):
+        prev = self.current
+        if prev.status == "diverged":
+            return prev
+        return prev.with_status(
+            "diverged", f"iteration {k} gave a non-finite objective: the step is too large"
+        )
+
+    def _save_state(self):
+        return None
+
+    def _restore_state(self, state):
+        pass
+
+
+# ----------------------------------------------------------------------------
+# gradient descent family
+# ----------------------------------------------------------------------------
+class GD(Optimizer):
+    name = "gd"
+
+    def __init__(self, objective, theta0=None, *, lr=None, **kw):
+        self.lr = _positive("lr", DEFAULT_LR["gd"] if lr is None else lr)
+        super().__init__(objective, theta0, **kw)
+
+    def _info(self):
+        return {"lr": self.lr}
+
+    def _step(self):
+        lr = self.lr
+        self.theta = self.obj.prox_l1(self.theta - lr * self.g, lr)
+        self.f, self.g = self.obj.value_grad(self.theta)
+        return lr, self._info(), ()
+
+
+class GDLipschitz(GD):
+    """Step 1/L with L the Lipschitz constant of ∇J (Yedida & Saha's LipschitzLR).
+
+    Since p(1 − p) ≤ 1/4, the Hessian is bounded by X̃ᵀ diag(s) X̃ / (4Σs) + l2 I,
+    so with η = 1/L the descent lemma guarantees J(θ − η∇J) ≤ J(θ) − ‖∇J‖²/(2L).
+    """
+
+    name = "gd-lipschitz"
+
+    def __init__(self, objective, theta0=None, **kw):
+        self.L = objective.lipschitz()
+        kw.pop("lr", None)
+        super().__init__(objective, theta0, lr=1.0 / self.L, **kw)
+
+    def _info(self):
+        return {"lipschitz": self.L, "lr": self.lr, "formula": self.obj.lipschitz_formula + ", η = 1/L"}
+
+
+class GDBacktracking(Optimizer):
+    """Gradient descent with Armijo backtracking: t ← t/2 until
+    J(θ − t∇J) ≤ J(θ) − c t ‖∇J‖² (c = 1e-4); with L1, the proximal-gradient
+    condition J(θ⁺) ≤ J(θ) + ∇Jᵀ(θ⁺ − θ) + ‖θ⁺ − θ‖²/(2t). Each iteration starts
+    from twice the previous accepted step (at most ``lr``)."""
+
+    name = "gd-backtracking"
+    c = 1e-4
+    shrink = 0.5
+
+    def __init__(self, objective, theta0=None, *, lr=None, **kw):
+        self.t0 = _positive("lr", DEFAULT_LR["gd-backtracking"] if lr is None else lr)
+        self.t = self.t0
+        super().__init__(objective, theta0, **kw)
+
+    def _info(self):
+        return {"t0": self.t0}
+
+    def _save_state(self):
+        return self.t
+
+    def _restore_state(self, state):
+        self.t = state
+
+    def _step(self):
+        obj = self.obj
+        theta, f, g = self.theta, self.f, self.g
+        t = min(self.t0, 2.0 * self.t)
+        gg = float(g @ g)
+        trials = []
+        for _ in range(60):
+            cand = obj.prox_l1(theta - t * g, t)
+            fc, gc = obj.value_grad(cand)
+            trials.append((t, obj.l1_penalty(cand) + fc))
+            if obj.l1:
+                diff = cand - theta
+                ok = fc <= f + g @ diff + (diff @ diff) / (2 * t)
+            else:
+                ok = fc <= f - self.c * t * gg
+            if np.isfinite(fc) and (ok or (fc <= f + _ROUNDOFF * abs(f) and gc @ gc < gg)):
+                break  # (or: no decrease measurable in floating point, but a smaller gradient)
+            t *= self.shrink
+        else:
+            return 0.0, {"trials": tuple(trials)}, ("line search found no decrease: no step taken",)
+        self.t = t
+        self.theta, self.f, self.g = cand, fc, gc
+        return t, {"trials": tuple(trials), "t0": self.t0}, ()
+
+
+# ----------------------------------------------------------------------------
+# second order
+# ----------------------------------------------------------------------------
+class Newton(Optimizer):
+    """Newton–Raphson with an Armijo backtracking line search on the step length.
+
+    The Newton direction solves H d = −∇J. When H is singular or ill-conditioned
+    (cond > 1e10 — separable data without a penalty) the step is damped:
+    (H + μI) d = −∇J with μ = 1e-8·λmax, and the iterate says so.
+    """
+
+    name = "newton"
+    max_cond = 1e10
+    c = 1e-4
+
+    def _null_dims(self):
+        # softmax is invariant to adding one vector to every class's parameters:
+        # the intercepts always, the weights too when nothing penalizes them
+        if self.obj.kind != "softmax":
+            return 0
+        return (1 if self.obj.fit_intercept else 0) + (0 if self.obj.l2 > 0 else self.obj.d)
+
+    def _step(self):
+        obj = self.obj
+        H = obj.hessian(self.theta)
+        g = self.g
+        lam, V = np.linalg.eigh(H)
+        m0 = self._null_dims()
+        lam_max = max(lam[-1], 0.0)
+        lam_min = lam[m0] if m0 < lam.size else lam_max
+        cond = lam_max / lam_min if lam_min > 0 else math.inf
+        notes = []
+        gv = V.T @ g
+        if cond > self.max_cond or not np.isfinite(cond):
+            mu = 1e-8 * lam_max if lam_max > 0 else 1e-8
+            lam_d = np.maximum(lam, 0.0) + mu
+            d = -(V @ (gv / lam_d))
+            notes.append(
+                f"Hessian ill-conditioned (cond = {cond:.3g}): damped step (H + μI)⁻¹∇J with μ = {mu:.3g}"
+            )
+            damped = True
+        else:
+            keep = np.arange(lam.size) >= m0
+            inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
+            d = -(V @ (gv * inv))
+            damped = False
+        slope = float(g @ d)
+        if not slope < 0:  # numerical trouble: fall back to steepest descent
+            d = -g
+            slope = -float(g @ g)
+            notes.append("Newton direction is not a descent direction: gradient step used")
+        t, trials = 1.0, []
+        for _ in range(50):
+            cand = self.theta + t * d
+            fc, gc = obj.value_grad(cand)
+            trials.append((t, fc))
+            if np.isfinite(fc) and fc <= self.f + self.c * t * slope + _ROUNDOFF * abs(self.f):
+                break
+            t *= 0.5
+        else:
+            return 0.0, {"cond": cond, "trials": tuple(trials)}, tuple(notes) + ("line search failed: no step",)
+        self.theta, self.f, self.g = cand, fc, gc
+        info = {
+            "cond": float(cond),
+            "trials": tuple(trials),
+            "damped": damped,
+            "newton_decrement": float(math.sqrt(max(-slope, 0.0))),
+        }
+        info["displacement"] = t * float(np.linalg.norm(d))
+        return t, info, tuple(notes)
+
+
+def wolfe_line_search(fun, theta, f0, g0, d, t0=1.0, c1=1e-4, c2=0.9, max_evals=30):
+    """Strong-Wolfe line search (Nocedal & Wright, Algorithms 3.5 and 3.6).
+
+    ``fun(θ) → (f, g)``. Returns (t, f, g, trials, ok); trials are (t, f) pairs.
+    On failure returns the best point found that decreases f, or t = 0.
+    """
+    dphi0 = float(g0 @ d)
+    trials = []
+    best = (0.0, f0, g0)
+    # f is known only to rounding error: near the optimum the decrease c1·t·φ'(0)
+    # is far below it, so the sufficient-decrease test allows that much slack
+    # (the "approximate Wolfe" idea of Hager & Zhang); curvature uses gradients.
+    slack = _ROUNDOFF * abs(f0)
+
+    def phi(t):
+        nonlocal best
+        f, g = fun(theta + t * d)
+        trials.append((float(t), float(f)))
+        if np.isfinite(f) and f < best[1] and f <= f0 + c1 * t * dphi0 + slack:
+            best = (t, f, g)
+        return f, g, (float(g @ d) if np.all(np.isfinite(g)) else math.nan)
+
+    def interpolate(a, fa, da, b, fb, db):
+        # minimizer of the cubic through (a, fa, da), (b, fb, db), safeguarded
+        lo, hi = min(a, b), max(a, b)
+        try:
+            d1 = da + db - 3 * (fa - fb) / (a - b)
+            rad = d1 * d1 - da * db
+            if rad >= 0 and np.isfinite(rad):
+                d2 = math.copysign(math.sqrt(rad), b - a)
+                t = b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2)
+                if np.isfinite(t) and lo + 0.1 * (hi - lo) <= t <= hi - 0.1 * (hi - lo):
+                    return t
+        except (ZeroDivisionError, ValueError, OverflowError):
+            pass
+        return 0.5 * (a + b)
+
+    def zoom(lo, flo, dlo, hi, fhi, dhi):
+        while len(trials) < max_evals:
+            if np.isfinite(fhi) and np.isfinite(dhi):
+                t = interpolate(lo, flo, dlo, hi, fhi, dhi)
+            else:
+                t = 0.5 * (lo + hi)
+            f, g, dphi = phi(t)
+            if not np.isfinite(f) or f > f0 + c1 * t * dphi0 + slack or f > flo + slack:
+                hi, fhi, dhi = t, f, dphi
+            else:
+                if abs(dphi) <= -c2 * dphi0:
+                    return t, f, g, True
+                if dphi * (hi - lo) >= 0:
+                    hi, fhi, dhi = lo, flo, dlo
+                lo, flo, dlo = t, f, dphi
+            if abs(hi - lo) < 1e-16 * max(1.0, abs(lo)):
+                break
+        return None
+
+    if not dphi0 < 0:
+        return 0.0, f0, g0, tuple(trials), False
+    t_prev, f_prev, d_prev = 0.0, f0, dphi0
+    t = t0
+    result = None
+    while len(trials) < max_evals:
+        f, g, dphi = phi(t)
+        if not np.isfinite(f) or f > f0 + c1 * t * dphi0 + slack or (t_prev > 0 and f > f_prev + slack):
+            result = zoom(t_prev, f_prev, d_prev, t, f, dphi)
+            break
+        if abs(dphi) <= -c2 * dphi0:
+            result = (t, f, g, True)
+            break
+        if dphi >= 0:
+            result = zoom(t, f, dphi, t_prev, f_prev, d_prev)
+            break
+        t_prev, f_prev, d_prev = t, f, dphi
+        t = 2.0 * t
+    if result is not None:
+        t, f, g, ok = result
+        return t, f, g, tuple(trials), ok
+    t, f, g = best
+    return t, f, g, tuple(trials), False
+
+
+class BFGS(Optimizer):
+    """BFGS: d = −H∇J with H ≈ (∇²J)⁻¹, strong-Wolfe line search, and the update
+    H ← (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, ρ = 1/(yᵀs), skipped when the curvature
+    condition yᵀs > 0 fails. H starts as I, rescaled by yᵀs/yᵀy before the first update."""
+
+    name = "bfgs"
+
+    def __init__(self, objective, theta0=None, **kw):
+        self.H = np.eye(objective.size)
+        self.updates = 0
+        super().__init__(objective, theta0, **kw)
+
+    def _info(self):
+        info = {"updates": self.updates}
+        if self.H.shape[0] <= _MAX_INFO_MATRIX:
+            info["H_inv"] = self.H
+        return info
+
+    def _save_state(self):
+        return self.H.copy(), self.updates
+
+    def _restore_state(self, state):
+        self.H, self.updates = state
+
+    def _step(self):
+        d = -(self.H @ self.g)
+        notes = []
+        if not float(self.g @ d) < 0:
+            self.H = np.eye(self.obj.size)
+            d = -self.g
+            notes.append("BFGS direction not a descent direction: H reset to I")
+        t, f, g, trials, ok = wolfe_line_search(self.obj.value_grad, self.theta, self.f, self.g, d)
+        if t == 0:
+            return 0.0, dict(self._info(), trials=trials), tuple(notes) + ("line search failed: no step",)
+        if not ok:
+            notes.append("strong Wolfe conditions not met: best Armijo point taken")
+        s = t * d
+        y = g - self.g
+        sy = float(s @ y)
+        if sy > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y)):
+            if self.updates == 0:
+                self.H = np.eye(self.obj.size) * (sy / float(y @ y))
+            rho = 1.0 / sy
+            Hy = self.H @ y
+            self.H = (
+                self.H
+                - rho * (np.outer(s, Hy) + np.outer(Hy, s))
+                + (rho * rho * float(y @ Hy) + rho) * np.outer(s, s)
+            )
+            self.updates += 1
+        else:
+            notes.append(f"curvature condition yᵀs > 0 failed (yᵀs = {sy:.3g}): update skipped")
+        self.theta, self.f, self.g = self.theta + s, f, g
+        return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
+
+
+class LBFGS(Optimizer):
+    """L-BFGS: the two-loop recursion over the last ``memory`` pairs (s, y),
+    initial scaling γ = sᵀy / yᵀy, strong-Wolfe line search."""
+
+    name = "lbfgs"
+
+    def __init__(self, objective, theta0=None, *, memory=None, **kw):
+        m = DEFAULTS["memory"] if memory is None else memory
+        if int(m) != m or m < 1:
+            raise OptimizerError(f"memory must be a positive integer, got {m}")
+        self.memory = int(m)
+        self.pairs = deque(maxlen=self.memory)
+        super().__init__(objective, theta0, **kw)
+
+    def _info(self):
+        return {"memory": self.memory, "pairs": len(self.pairs)}
+
+    def _save_state(self):
+        return list(self.pairs)
+
+    def _restore_state(self, state):
+        self.pairs = deque(state, maxlen=self.memory)
+
+    def _direction(self, g):
+        q = g.copy()
+        alphas = []
+        for s, y, rho in reversed(self.pairs):
+            a = rho * float(s @ q)
+            alphas.append(a)
+            q -= a * y
+        if self.pairs:
+            s, y, rho = self.pairs[-1]
+            q *= 1.0 / (rho * float(y @ y))
+        for (s, y, rho), a in zip(self.pairs, reversed(alphas)):
+            b = rho * float(y @ q)
+            q += (a - b) * s
+        return -q
+
+    def _step(self):
+        notes = []
+        d = self._direction(self.g)
+        if not float(self.g @ d) < 0:
+            self.pairs.clear()
+            d = -self.g
+            notes.append("L-BFGS direction not a descent direction: memory cleared")
+        t0 = 1.0 if self.pairs else min(1.0, 1.0 / max(float(np.abs(self.g).sum()), 1e-300))
+        t, f, g, trials, ok = wolfe_line_search(self.obj.value_grad, self.theta, self.f, self.g, d, t0=t0)
+        if t == 0:
+            return 0.0, dict(self._info(), trials=trials), tuple(notes) + ("line search failed: no step",)
+        if not ok:
+            notes.append("strong Wolfe conditions not met: best Armijo point taken")
+        s = t * d
+        y = g - self.g
+        sy = float(s @ y)
+        if sy > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y)):
+            self.pairs.append((s, y, 1.0 / sy))
+        else:
+            notes.append(f"curvature condition failed (yᵀs = {sy:.3g}): pair not stored")
+        self.theta, self.f, self.g = self.theta + s, f, g
+        return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
+
+
+# ----------------------------------------------------------------------------
+# stochastic and adaptive first-order methods
+# ----------------------------------------------------------------------------
+class _Stochastic(Optimizer):
+    """Shared mini-batch machinery: seeded shuffling, one permutation per epoch.
+
+    Every iterate still reports the full objective and full gradient norm, so
+    the loss curve is the real J(θ) at each step."""
+
+    default_batch = None
+
+    def __init__(self, objective, theta0=None, *, lr=None, batch_size=None, seed=None, **kw):
+        self.lr = _positive("lr", DEFAULT_LR.get(self.name, DEFAULTS["lr"]) if lr is None else lr)
+        bs = self.default_batch if batch_size is None else batch_size
+        if bs is not None and (int(bs) != bs or bs < 1):
+            raise OptimizerError(f"batch size must be a positive integer, got {bs}")
+        n = objective.n
+        self.batch_size = None if bs is None or bs >= n else int(bs)
+        self.seed = DEFAULTS["seed"] if seed is None else int(seed)
+        self.rng = np.random.default_rng(self.seed)
+        self._perm = None
+        self._pos = 0
+        self.epoch = 0
+        super().__init__(objective, theta0, **kw)
+
+    def _batch(self):
+        if self.batch_size is None:
+            return None
+        n = self.obj.n
+        if self._perm is None or self._pos + self.batch_size > n:
+            self._perm = self.rng.permutation(n)
+            self._pos = 0
+            self.epoch += 1
+        idx = np.sort(self._perm[self._pos:self._pos + self.batch_size])
+        self._pos += self.batch_size
+        return idx
+
+    def _grad_at(self, theta, idx):
+        if idx is None:
+            if theta is self.theta:
+                return self.g
+            return self.obj.value_grad(theta)[1]
+        return self.obj.value_grad_batch(theta, idx)[1]
+
+    def _save_state(self):
+        return (self.rng.bit_generator.state, self._perm, self._pos, self.epoch, self._accum_state())
+
+    def _restore_state(self, state):
+        bg, self._perm, self._pos, self.epoch, acc = state
+        self.rng.bit_generator.state = bg
+        self._set_accum_state(acc)
+
+    def _accum_state(self):
+        return None
+
+    def _set_accum_state(self, state):
+        pass
+
+    def _finish(self, theta, lr_eff):
+        """Proximal step for L1, then evaluate the full objective at the new θ."""
+        self.theta = self.obj.prox_l1(theta, lr_eff)
+        self.f, self.g = self.obj.value_grad(self.theta)
+
+    def _info(self):
+        info = {"lr": self.lr, "batch_size": self.batch_size or self.obj.n}
+        if self.batch_size:
+            info["epoch"] = self.epoch
+        return info
+
+
+class SGD(_Stochastic):
+    name = "sgd"
+    default_batch = 32
+
+    def _step(self):
+        g = self._grad_at(self.theta, self._batch())
+        self._finish(self.theta - self.lr * g, self.lr)
+        return self.lr, self._info(), ()
+
+
+class Momentum(_Stochastic):
+    """Heavy ball: v ← βv + g, θ ← θ − ηv."""
+
+    name = "momentum"
+
+    def __init__(self, objective, theta0=None, *, beta=None, **kw):
+        self.beta = _unit("beta", DEFAULTS["beta"] if beta is None else beta)
+        self.v = np.zeros(objective.size)
+        super().__init__(objective, theta0, **kw)
+
+    def _accum_state(self):
+        return self.v.copy()
+
+    def _set_accum_state(self, state):
+        self.v = state
+
+    def _info(self):
+        return dict(super()._info(), beta=self.beta, velocity=self.v)
+
+    def _step(self):
+        g = self._grad_at(self.theta, self._batch())
+        self.v = self.beta * self.v + g
+        self._finish(self.theta - self.lr * self.v, self.lr)
+        return self.lr, self._info(), ()
+
+
+class Nesterov(Momentum):
+    """Nesterov (Sutskever's form): v ← βv − η∇J(θ + βv), θ ← θ + v."""
+
+    name = "nesterov"
+
+    def _step(self):
+        ahead = self.theta + self.beta * self.v
+        g = self._grad_at(ahead, self._batch())
+        self.v = self.beta * self.v - self.lr * g
+        self._finish(self.theta + self.v, self.lr)
+        return self.lr, self._info(), ()
+
+
+class Adagrad(_Stochastic):
+    """G ← G + g², θ ← θ − η g / (√G + ε)."""
+
+    name = "adagrad"
+
+    def __init__(self, objective, theta0=None, *, eps=None, **kw):
+        self.eps = _positive("eps", DEFAULTS["eps"] if eps is None else eps)
+        self.G = np.zeros(objective.size)
+        super().__init__(objective, theta0, **kw)
+
+    def _accum_state(self):
+        return self.G.copy()
+
+    def _set_accum_state(self, state):
+        self.G = state
+
+    def _info(self):
+        return dict(super()._info(), G=self.G)
+
+    def _step(self):
+        g = self._grad_at(self.theta, self._batch())
+        self.G = self.G + g * g
+        lr_eff = self.lr / (np.sqrt(self.G) + self.eps)
+        self._finish(self.theta - lr_eff * g, lr_eff)
+        return self.lr, dict(self._info(), displacement=float(np.linalg.norm(lr_eff * g))), ()
+
+
+class RMSProp(_Stochastic):
+    """E ← ρE + (1 − ρ)g², θ ← θ − η g / (√E + ε)."""
+
+    name = "rmsprop"
+
+    def __init__(self, objective, theta0=None, *, rho=None, eps=None, **kw):
+        self.rho = _unit("rho", DEFAULTS["rho"] if rho is None else rho)
+        self.eps = _positive("eps", DEFAULTS["eps"] if eps is None else eps)
+        self.E = np.zeros(objective.size)
+        super().__init__(objective, theta0, **kw)
+
+    def _accum_state(self):
+        return self.E.copy()
+
+    def _set_accum_state(self, state):
+        self.E = state
+
+    def _info(self):
+        return dict(super()._info(), rho=self.rho, E=self.E)
+
+    def _step(self):
+        g = self._grad_at(self.theta, self._batch())
+        self.E = self.rho * self.E + (1 - self.rho) * g * g
+        lr_eff = self.lr / (np.sqrt(self.E) + self.eps)
+        self._finish(self.theta - lr_eff * g, lr_eff)
+        return self.lr, dict(self._info(), displacement=float(np.linalg.norm(lr_eff * g))), ()
+
+
+class Adam(_Stochastic):
+    """m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η m̂ / (√v̂ + ε)."""
+
+    name = "adam"
+
+    def __init__(self, objective, theta0=None, *, beta1=None, beta2=None, eps=None, **kw):
+        self.beta1 = _unit("beta1", DEFAULTS["beta1"] if beta1 is None else beta1)
+        self.beta2 = _unit("beta2", DEFAULTS["beta2"] if beta2 is None else beta2)
+        self.eps = _positive("eps", DEFAULTS["eps"] if eps is None else eps)
+        self.m1 = np.zeros(objective.size)
+        self.m2 = np.zeros(objective.size)
+        self.t = 0
+        super().__init__(objective, theta0, **kw)
+
+    def _accum_state(self):
+        return self.m1.copy(), self.m2.copy(), self.t
+
+    def _set_accum_state(self, state):
+        self.m1, self.m2, self.t = state
+
+    def _info(self):
+        return dict(super()._info(), m=self.m1, v=self.m2)
+
+    def _step(self):
+        g = self._grad_at(self.theta, self._batch())
+        self.t += 1
+        self.m1 = self.beta1 * self.m1 + (1 - self.beta1) * g
+        self.m2 = self.beta2 * self.m2 + (1 - self.beta2) * g * g
+        mhat = self.m1 / (1 - self.beta1 ** self.t)
+        vhat = self.m2 / (1 - self.beta2 ** self.t)
+        lr_eff = self.lr / (np.sqrt(vhat) + self.eps)
+        delta = lr_eff * mhat
+        self._finish(self.theta - delta, lr_eff)
+        return self.lr, dict(self._info(), displacement=float(np.linalg.norm(delta))), ()
+
+
+_CLASSES = {
+    cls.name: cls
+    for cls in (GD, GDLipschitz, GDBacktracking, Newton, BFGS, LBFGS, Adagrad, SGD, Momentum, Nesterov, RMSProp, Adam)
+}
+_SECOND_ORDER = ("newton", "bfgs", "lbfgs")
+
+
+def _positive(name, value):
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise OptimizerError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise OptimizerError(f"{name} must be a positive number, got {value}")
+    return v
+
+
+def _unit(name, value):
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise OptimizerError(f"{name} must be a number, got {value!r}") from None
+    if not 0 <= v < 1:
+        raise OptimizerError(f"{name} must be in [0, 1), got {value}")
+    return v
+
+
+def make_optimizer(name: str, objective: Objective, theta0=None, *, test_objective=None, **params) -> Optimizer:
+    """Build optimizer ``name`` on ``objective``, starting from ``theta0`` (default 0).
+
+    Only the parameters in ``OPTIMIZER_PARAMS[name]`` are used; ``None`` means
+    the default. Raises :class:`OptimizerError` for an unknown name, a bad
+    parameter, or L1 with a second-order method.
+    """
+    if name not in _CLASSES:
+        raise OptimizerError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")
+    if objective.l1 and name in _SECOND_ORDER:
+        raise OptimizerError(
+            f"{name} needs a twice-differentiable objective and does not support an L1 penalty: "
+            "use a first-order method (gd, gd-lipschitz, gd-backtracking, sgd, …) or set l1 to 0"
+        )
+    used = {k: v for k, v in params.items() if k in OPTIMIZER_PARAMS[name] and v is not None}
+    return _CLASSES[name](objective, theta0, test_objective=test_objective, **used)
