@@ -1,0 +1,367 @@
+"""The command line: ``logit-gui`` opens the app; ``train`` and ``datasets`` work headless.
+
+Nothing here imports Qt unless the app is launched, so ``logit-gui train`` runs
+on a server and starts fast. Bad input exits with status 2 and one line on
+stderr that says what and where; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A one-line, user-facing problem with the command line or its input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2 (argparse prints usage too)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive_float(name):
+    def parse(text):
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not math.isfinite(v) or v <= 0:
+            raise argparse.ArgumentTypeError(f"{name} must be a positive number, got {text}")
+        return v
+    return parse
+
+
+def _nonneg_float(name):
+    def parse(text):
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not math.isfinite(v) or v < 0:
+            raise argparse.ArgumentTypeError(f"{name} must be a number >= 0, got {text}")
+        return v
+    return parse
+
+
+def _int_at_least(name, lo):
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
+        if v < lo:
+            raise argparse.ArgumentTypeError(f"{name} must be at least {lo}, got {v}")
+        return v
+    return parse
+
+
+def _features(text):
+    if text in ("linear", "poly:1"):
+        return 1
+    if text.startswith("poly:"):
+        try:
+            deg = int(text[5:])
+        except ValueError:
+            deg = None
+        if deg is not None and 1 <= deg <= 6:
+            return deg
+        raise argparse.ArgumentTypeError(f"polynomial degree must be an integer from 1 to 6, got {text[5:]!r}")
+    raise argparse.ArgumentTypeError(f"--features must be linear or poly:D (D from 1 to 6), got {text!r}")
+
+
+def _build_parser() -> _Parser:
+    from .core.optimizers import OPTIMIZERS
+
+    parser = _Parser(
+        prog="logit-gui",
+        description="Teach logistic regression trained by cross-entropy. Without a command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    app = sub.add_parser("app", help="open the desktop app (the default)")
+    app.add_argument("--csv", help="open this CSV file at start-up")
+
+    t = sub.add_parser("train", help="train a model headless and print the result (JSON with --json)")
+    src = t.add_mutually_exclusive_group(required=True)
+    src.add_argument("--csv", metavar="PATH", help="CSV file with a header row; class column: --target (default: last)")
+    src.add_argument("--npz", metavar="PATH", help="NumPy .npz file with arrays X (n×d) and y (n)")
+    src.add_argument("--dataset", metavar="NAME", help="a generator or bundled dataset (see `logit-gui datasets`)")
+    t.add_argument("--target", metavar="COL", help="CSV class column: name or 0-based index (default: the last column)")
+    t.add_argument("--drop-missing", action="store_true", help="CSV: drop rows with empty/NaN cells (reports how many)")
+    t.add_argument("--n", type=_int_at_least("--n", 2), default=200, help="generator: number of points (default 200)")
+    t.add_argument("--noise", type=_nonneg_float("--noise"), default=0.2, help="generator: noise level (default 0.2)")
+    t.add_argument("--classes", type=_int_at_least("--classes", 2), default=2, help="generator: number of classes")
+    t.add_argument("--imbalance", type=float, default=1.0, help="generator: majority:minority ratio, 1 to 100")
+    t.add_argument("--positive", metavar="LABEL", help="make the task binary: LABEL vs the rest")
+    t.add_argument("--features", type=_features, default=1, metavar="linear|poly:D",
+                   help="feature map: polynomial features of degree D (1..6)")
+    t.add_argument("--test-fraction", type=float, default=0.0, help="stratified test split, in [0, 1) (default 0)")
+    t.add_argument("--optimizer", default="lbfgs", metavar="NAME",
+                   help="one of: " + ", ".join(OPTIMIZERS) + " (default lbfgs)")
+    t.add_argument("--lr", type=_positive_float("--lr"), help="learning rate (first-order methods)")
+    t.add_argument("--batch-size", type=_int_at_least("--batch-size", 1), help="mini-batch size (sgd default 32)")
+    t.add_argument("--momentum", dest="beta", type=float, help="momentum β (momentum, nesterov)")
+    t.add_argument("--memory", type=_int_at_least("--memory", 1), help="L-BFGS memory (default 10)")
+    t.add_argument("--l2", type=_nonneg_float("--l2"), default=0.0, help="L2 penalty (l2/2)‖w‖²")
+    t.add_argument("--l1", type=_nonneg_float("--l1"), default=0.0, help="L1 penalty l1‖w‖₁")
+    t.add_argument("--class-weight", default="none", choices=["none", "balanced"], help="class weights")
+    t.add_argument("--multiclass", default="softmax", choices=["softmax", "ovr"], help="model for K > 2 classes")
+    t.add_argument("--no-intercept", action="store_true", help="fix the intercept at 0")
+    t.add_argument("--standardize", action="store_true", help="standardize features (population std, training data)")
+    t.add_argument("--max-iter", type=_int_at_least("--max-iter", 0), default=1000, help="iteration budget (default 1000)")
+    t.add_argument("--tol", type=_nonneg_float("--tol"), default=1e-6,
+                   help="stop when ‖∇J‖∞ ≤ tol (default 1e-6; 0 runs exactly --max-iter iterations)")
+    t.add_argument("--seed", type=int, default=0, help="seed for generators, the split and mini-batches")
+    t.add_argument("--json", metavar="PATH|-", help="write the result as JSON to PATH (- for stdout)")
+    t.add_argument("--history", action="store_true", help="include per-iteration objective, gradient norm and step")
+
+    sub.add_parser("datasets", help="list the generators and bundled datasets")
+    return parser
+
+
+# ----------------------------------------------------------------------------
+# data loading for `train`
+# ----------------------------------------------------------------------------
+def _load_npz(path):
+    import numpy as np
+
+    from .core.datasets import Dataset
+    from .core.errors import DataError
+
+    if not os.path.exists(path):
+        raise DataError(f"{path}: no such file")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            missing = [k for k in ("X", "y") if k not in z.files]
+            if missing:
+                raise DataError(f"{path}: missing array {' and '.join(missing)} (found: {', '.join(z.files) or 'none'})")
+            X = np.asarray(z["X"])
+            yraw = np.asarray(z["y"])
+    except DataError:
+        raise
+    except Exception as exc:  # zipfile / format errors
+        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+    if X.ndim != 2:
+        raise DataError(f"{path}: X must be 2-D (n×d), got shape {X.shape}")
+    if yraw.ndim != 1 or yraw.shape[0] != X.shape[0]:
+        raise DataError(f"{path}: y must have one label per row of X ({X.shape[0]}), got shape {yraw.shape}")
+    if X.shape[0] == 0:
+        raise DataError(f"{path}: no samples")
+    try:
+        X = X.astype(np.float64)
+    except (TypeError, ValueError):
+        raise DataError(f"{path}: X is not numeric") from None
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        i, j = bad[0]
+        raise DataError(f"{path}: X[{i}, {j}] is {X[i, j]} (row {i}, column {j}): values must be finite")
+    classes, y = np.unique(yraw, return_inverse=True)
+    return Dataset(
+        X=X, y=y.astype(np.intp), classes=tuple(c.item() if hasattr(c, "item") else c for c in classes),
+        feature_names=tuple(f"x{j + 1}" for j in range(X.shape[1])), name=os.path.basename(path),
+    )
+
+
+def _load(args):
+    from .core import datasets
+
+    if args.csv is not None:
+        from .core.csvio import read_csv
+
+        ds = read_csv(args.csv, target=args.target, drop_missing=args.drop_missing)
+    elif args.npz is not None:
+        ds = _load_npz(args.npz)
+    else:
+        ds = datasets.load_dataset(
+            args.dataset, n=args.n, noise=args.noise, classes=args.classes,
+            imbalance=args.imbalance, seed=args.seed,
+        )
+    if args.positive is not None:
+        ds = datasets.to_binary(ds, args.positive)
+    return ds
+
+
+# ----------------------------------------------------------------------------
+# JSON
+# ----------------------------------------------------------------------------
+def _clean(obj):
+    """Make ``obj`` strict-JSON safe: numpy → Python, non-finite floats → None."""
+    import numpy as np
+
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _clean(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _clean(obj.item())
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    return obj
+
+
+def _write_atomic(path, text):
+    """Write ``text`` to ``path`` via a temporary file: never a half-written file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".logit-gui-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _cmd_train(args) -> int:
+    import numpy as np
+
+    from .core.errors import DataError
+    from .core.metrics import summary
+    from .core.optimizers import make_optimizer
+    from .core.problem import build_problem
+    from .core.train import run
+
+    from .core.errors import OptimizerError
+    from .core.optimizers import OPTIMIZERS
+
+    if args.optimizer not in OPTIMIZERS:
+        raise OptimizerError(f"unknown optimizer {args.optimizer!r} (choose from {', '.join(OPTIMIZERS)})")
+    if args.l1 and args.optimizer in ("newton", "bfgs", "lbfgs"):
+        raise OptimizerError(
+            f"{args.optimizer} does not support an L1 penalty (it needs a twice-differentiable objective): "
+            "use gd, gd-lipschitz, gd-backtracking or another first-order method, or drop --l1"
+        )
+    if not 0 <= args.test_fraction < 1:
+        raise DataError(f"--test-fraction must be in [0, 1), got {args.test_fraction}")
+    if args.json not in (None, "-"):
+        folder = os.path.dirname(os.path.abspath(args.json))
+        if not os.path.isdir(folder):
+            raise DataError(f"--json {args.json}: folder {folder} does not exist")
+    ds = _load(args)
+    kind = args.multiclass if len(ds.classes) > 2 else "binary"
+    problem = build_problem(
+        ds, degree=args.features, standardize=args.standardize, kind=kind,
+        class_weight=None if args.class_weight == "none" else args.class_weight,
+        l2=args.l2, l1=args.l1, fit_intercept=not args.no_intercept,
+        test_fraction=args.test_fraction, seed=args.seed,
+    )
+    opt = make_optimizer(
+        args.optimizer, problem.objective, test_objective=problem.test_objective,
+        lr=args.lr, batch_size=args.batch_size, beta=args.beta, memory=args.memory, seed=args.seed,
+    )
+    t0 = time.perf_counter()
+    history = []
+    last = None
+    for it in run(opt, max_iter=args.max_iter, tol=args.tol):
+        if args.history:
+            history.append({"iteration": it.k, "objective": it.objective, "grad_norm": it.grad_norm,
+                            "step_size": it.step_size, "test_objective": it.test_objective})
+        last = it
+    seconds = time.perf_counter() - t0
+    coef, intercept = problem.coef_in_input_units(last)
+    warnings = list(ds.warnings) + [n for n in last.notes]
+    metrics = {"train": summary(problem.train.y, problem.proba(last, problem.train.X))}
+    if problem.test is not None:
+        metrics["test"] = summary(problem.test.y, problem.proba(last, problem.test.X))
+    result = {
+        "status": last.status,
+        "optimizer": args.optimizer,
+        "model": problem.kind,
+        "iterations": last.k,
+        "objective": last.objective,
+        "test_objective": last.test_objective,
+        "grad_norm": last.grad_norm,
+        "classes": list(problem.classes),
+        "feature_names": list(problem.feature_names),
+        "coef": np.asarray(coef),
+        "intercept": np.asarray(intercept),
+        "metrics": metrics,
+        "warnings": warnings,
+        "seconds": seconds,
+    }
+    if "lipschitz" in last.info:
+        result["lipschitz"] = last.info["lipschitz"]
+    if args.history:
+        result["history"] = history
+    text = json.dumps(_clean(result), indent=2, allow_nan=False) + "\n"
+    if args.json == "-":
+        sys.stdout.write(text)
+    else:
+        if args.json:
+            _write_atomic(args.json, text)
+        _print_summary(result)
+    return 0
+
+
+def _print_summary(r):
+    print(f"{r['optimizer']}: {r['status']} after {r['iterations']} iterations "
+          f"(J = {r['objective']:.10g}, ‖∇J‖∞ = {r['grad_norm']:.3g}, {r['seconds']:.3g} s)")
+    print(f"model: {r['model']}, classes: {', '.join(map(str, r['classes']))}")
+    acc = r["metrics"]["train"]["accuracy"]
+    line = f"train accuracy {acc:.4f}"
+    if "test" in r["metrics"]:
+        line += f", test accuracy {r['metrics']['test']['accuracy']:.4f}"
+    print(line)
+    for w in r["warnings"]:
+        print(f"warning: {w}")
+
+
+def _cmd_datasets(args) -> int:
+    from .core.datasets import list_datasets
+
+    rows = list_datasets()
+    width = max(len(name) for name, _ in rows)
+    for name, desc in rows:
+        print(f"{name:<{width}}  {desc}")
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] == "app" or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        if argv and argv[0] == "app":
+            argv = argv[1:]
+        from .app import main as app_main
+
+        return app_main(argv)
+    from .core.errors import LogitError
+
+    try:
+        parser = _build_parser()
+        args = parser.parse_args(argv)
+        if args.command == "train":
+            return _cmd_train(args)
+        if args.command == "datasets":
+            return _cmd_datasets(args)
+        parser.print_help()
+        return 0
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except LogitError as exc:  # bad input: the message says what and where
+        print(f"logit-gui: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"logit-gui: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("logit-gui: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, but say so
+        print(f"logit-gui: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
