@@ -236,6 +236,7 @@ class Objective:
             self._s = None if self._uniform else s / total
             if kind == "binary":
                 self._y = (y == 1).astype(np.float64)
+                self._sy = None if self._s is None else self._s * self._y
             else:
                 self._Y = (y[:, None] == np.arange(K)[None, :]).astype(np.float64)
         self.sample_weight = s  # un-normalized s_i (binary / softmax)
@@ -279,19 +280,51 @@ class Objective:
             return Xt @ theta
         return Xt @ theta.reshape(self.m, self.p).T
 
-    def _binary_terms(self, z, y, need_grad=True):
-        """Mean weighted loss and the residual r = s (σ(z) − y) / Σs."""
-        e = np.exp(-np.abs(z))                 # in (0, 1]: never overflows
-        loss = np.log1p(e)
-        loss += np.maximum(z, 0.0)
-        loss -= y * z
+    @staticmethod
+    def _binary_terms(z, y, need_grad=True):
+        """Per-sample losses log(1 + e^z) − y z and residuals σ(z) − y.
+
+        Stable for any finite z and cheap: one e^{−|z|}, one log1p, and σ(z)
+        recovered as exp(log σ(z)) with log σ(z) = min(z, 0) − log1p(e^{−|z|}).
+        """
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)                       # e^{−|z|} in (0, 1]: never overflows
+        l1p = np.log1p(e, out=e)               # log(1 + e^{−|z|})
+        mn = np.minimum(z, 0.0)
+        np.subtract(mn, l1p, out=mn)           # log σ(z)
+        loss = z - y * z
+        loss -= mn                             # −log σ(z) + (1 − y) z = log(1 + e^z) − y z
         if not need_grad:
             return loss, None
-        r = 1.0 + e
-        np.reciprocal(r, out=r)                # σ(|z|)
-        p = np.where(z >= 0, r, e * r)         # σ(z)
+        p = np.exp(mn, out=mn)                 # σ(z)
         p -= y
         return loss, p
+
+    def _binary_fast(self, z, need_grad):
+        """The binary case on 1-D arrays, with the sums done as dot products."""
+        y = self._y
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        np.log1p(e, out=e)                     # log(1 + e^{−|z|})
+        mn = np.minimum(z, 0.0)
+        np.subtract(mn, e, out=mn)             # log σ(z)
+        s = self._s
+        if s is None:
+            # mean of log(1 + e^z) − y z = mean(z − y z − log σ(z))
+            f = (z.sum() - y @ z - mn.sum()) / self.n
+        else:
+            f = s @ z - self._sy @ z - s @ mn
+        if not need_grad:
+            return f, None
+        p = np.exp(mn, out=mn)
+        p -= y
+        if s is None:
+            p *= 1.0 / self.n
+        else:
+            p *= s
+        return f, p
 
     def value_grad(self, theta, need_grad=True):
         """(J_smooth(θ), ∇J_smooth(θ)) — cross-entropy plus the L2 term."""
@@ -300,15 +333,7 @@ class Objective:
         if self.kind == "softmax":
             f, R = self._softmax_terms(Z, self._Y, self._s, need_grad)
         elif self.kind == "binary":
-            loss, R = self._binary_terms(Z, self._y, need_grad)
-            if self._s is None:
-                f = loss.sum() / self.n
-                if need_grad:
-                    R *= 1.0 / self.n
-            else:
-                f = loss @ self._s
-                if need_grad:
-                    R *= self._s
+            f, R = self._binary_fast(Z, need_grad)
         else:  # ovr: sum of K binary problems, each normalized by its own Σs
             loss, R = self._binary_terms(Z, self._Y, need_grad)
             f = float(np.sum(loss * self._S))
