@@ -102,6 +102,10 @@ def _build_parser() -> _Parser:
     t.add_argument("--noise", type=_nonneg_float("--noise"), default=0.2, help="generator: noise level (default 0.2)")
     t.add_argument("--classes", type=_int_at_least("--classes", 2), default=2, help="generator: number of classes")
     t.add_argument("--imbalance", type=float, default=1.0, help="generator: majority:minority ratio, 1 to 100")
+    t.add_argument("--label-noise", type=_nonneg_float("--label-noise"), default=0.0,
+                   help="generator: fraction of labels flipped")
+    t.add_argument("--outliers", type=_nonneg_float("--outliers"), default=0.0,
+                   help="generator: fraction of points displaced far from their class")
     t.add_argument("--positive", metavar="LABEL", help="make the task binary: LABEL vs the rest")
     t.add_argument("--features", type=_features, default=1, metavar="linear|poly:D",
                    help="feature map: polynomial features of degree D (1..6)")
@@ -184,7 +188,7 @@ def _load(args):
     else:
         ds = datasets.load_dataset(
             args.dataset, n=args.n, noise=args.noise, classes=args.classes,
-            imbalance=args.imbalance, seed=args.seed,
+            imbalance=args.imbalance, label_noise=args.label_noise, outliers=args.outliers, seed=args.seed,
         )
     if args.positive is not None:
         ds = datasets.to_binary(ds, args.positive)
