@@ -608,11 +608,16 @@ class _Stochastic(Optimizer):
         self.rng.bit_generator.state = bg
         self._set_accum_state(acc)
 
+    #: names of the method's running state (velocity, accumulators), saved
+    #: before each step so a diverging step can be undone
+    _accumulators: tuple[str, ...] = ()
+
     def _accum_state(self):
-        return None
+        return {a: np.copy(v) if isinstance(v := getattr(self, a), np.ndarray) else v for a in self._accumulators}
 
     def _set_accum_state(self, state):
-        pass
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def _finish(self, theta, lr_eff):
         """Proximal step for L1, then evaluate the full objective at the new θ."""
@@ -640,17 +645,12 @@ class Momentum(_Stochastic):
     """Heavy ball: v ← βv + g, θ ← θ − ηv."""
 
     name = "momentum"
+    _accumulators = ("v",)
 
     def __init__(self, objective, theta0=None, *, beta=None, **kw):
         self.beta = _unit("beta", DEFAULTS["beta"] if beta is None else beta)
         self.v = np.zeros(objective.size)
         super().__init__(objective, theta0, **kw)
-
-    def _accum_state(self):
-        return self.v.copy()
-
-    def _set_accum_state(self, state):
-        self.v = state
 
     def _info(self):
         return dict(super()._info(), beta=self.beta, velocity=self.v)
@@ -679,17 +679,12 @@ class Adagrad(_Stochastic):
     """G ← G + g², θ ← θ − η g / (√G + ε)."""
 
     name = "adagrad"
+    _accumulators = ("G",)
 
     def __init__(self, objective, theta0=None, *, eps=None, **kw):
         self.eps = _positive("eps", DEFAULTS["eps"] if eps is None else eps)
         self.G = np.zeros(objective.size)
         super().__init__(objective, theta0, **kw)
-
-    def _accum_state(self):
-        return self.G.copy()
-
-    def _set_accum_state(self, state):
-        self.G = state
 
     def _info(self):
         return dict(super()._info(), G=self.G)
@@ -706,18 +701,13 @@ class RMSProp(_Stochastic):
     """E ← ρE + (1 − ρ)g², θ ← θ − η g / (√E + ε)."""
 
     name = "rmsprop"
+    _accumulators = ("E",)
 
     def __init__(self, objective, theta0=None, *, rho=None, eps=None, **kw):
         self.rho = _unit("rho", DEFAULTS["rho"] if rho is None else rho)
         self.eps = _positive("eps", DEFAULTS["eps"] if eps is None else eps)
         self.E = np.zeros(objective.size)
         super().__init__(objective, theta0, **kw)
-
-    def _accum_state(self):
-        return self.E.copy()
-
-    def _set_accum_state(self, state):
-        self.E = state
 
     def _info(self):
         return dict(super()._info(), rho=self.rho, E=self.E)
@@ -734,6 +724,7 @@ class Adam(_Stochastic):
     """m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − η m̂ / (√v̂ + ε)."""
 
     name = "adam"
+    _accumulators = ("m1", "m2", "t")
 
     def __init__(self, objective, theta0=None, *, beta1=None, beta2=None, eps=None, **kw):
         self.beta1 = _unit("beta1", DEFAULTS["beta1"] if beta1 is None else beta1)
@@ -743,12 +734,6 @@ class Adam(_Stochastic):
         self.m2 = np.zeros(objective.size)
         self.t = 0
         super().__init__(objective, theta0, **kw)
-
-    def _accum_state(self):
-        return self.m1.copy(), self.m2.copy(), self.t
-
-    def _set_accum_state(self, state):
-        self.m1, self.m2, self.t = state
 
     def _info(self):
         return dict(super()._info(), m=self.m1, v=self.m2)
