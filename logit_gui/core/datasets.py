@@ -89,7 +89,8 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 class Dataset:
     """A labelled data set.
 
-    ``X`` (n, d) float64 features; ``y`` (n,) class codes 0..K-1; ``classes``
+    ``X`` (n, d) float64 features (possibly a strided view, e.g. of a loaded
+    CSV block); ``y`` (n,) class codes 0..K-1; ``classes``
     the original label of each code (generators and CSV files: sorted, numbers
     numerically; bundled sets keep their published coding, e.g. breast-cancer
     0 = malignant, 1 = benign); ``warnings`` notes for the user (constant
