@@ -248,6 +248,12 @@ def test_dataset_validates():
         Dataset(X=np.zeros((3, 2)), y=np.array([0, 1, 2]), classes=(0, 1), feature_names=("a", "b"), name="x")
     with pytest.raises(DataError):
         Dataset(X=np.zeros((3, 2)), y=np.zeros(3), classes=(0, 1), feature_names=("a",), name="x")
+    with pytest.raises(DataError, match="integer class codes"):
+        Dataset(X=np.zeros((2, 1)), y=np.array([0.5, 1.0]), classes=(0, 1), feature_names=("a",), name="x")
+    with pytest.raises(DataError, match="integer class codes"):
+        Dataset(X=np.zeros((2, 1)), y=np.array(["a", "b"]), classes=(0, 1), feature_names=("a",), name="x")
+    ds = Dataset(X=[[1.0], [2.0]], y=np.array([True, False]), classes=(0, 1), feature_names=("a",), name="x")
+    assert ds.y.dtype == np.intp and ds.y.tolist() == [1, 0]
 
 
 # --------------------------------------------------------------------------

@@ -113,9 +113,12 @@ class Dataset:
         if y.ndim != 1 or y.shape[0] != X.shape[0]:
             raise DataError(f"{self.name}: y must have one label per row of X ({X.shape[0]}), got shape {y.shape}")
         if y.dtype != np.intp:
-            if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
-                raise DataError(f"{self.name}: y must hold integer class codes")
-            y = y.astype(np.intp)
+            if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.floor(y)):
+                y = y.astype(np.intp)
+            elif y.dtype.kind in "biu":
+                y = y.astype(np.intp)
+            else:
+                raise DataError(f"{self.name}: y must hold integer class codes, got dtype {y.dtype}")
         classes = tuple(self.classes)
         if y.size and (y.min() < 0 or y.max() >= len(classes)):
             raise DataError(f"{self.name}: class codes must lie in 0..{len(classes) - 1}")
