@@ -23,6 +23,7 @@ row maximum subtracted. Finite for any finite logit, with no NumPy warnings.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -246,7 +247,7 @@ class Objective:
             mask[:, -1] = 0.0
         self.penalty_mask = mask.ravel()
         self._lipschitz = None
-        self._buf = None
+        self._tls = threading.local()
 
     # ------------------------------------------------------------------
     # parameter layout
@@ -301,14 +302,24 @@ class Objective:
         p -= y
         return loss, p
 
+    def _scratch(self):
+        """Two length-n work arrays, one pair per thread (the app's worker and
+        GUI threads may both evaluate the objective)."""
+        bufs = getattr(self._tls, "bufs", None)
+        if bufs is None:
+            bufs = self._tls.bufs = (np.empty(self.n), np.empty(self.n))
+        return bufs
+
     def _binary_fast(self, z, need_grad):
-        """The binary case on 1-D arrays, with the sums done as dot products."""
+        """The binary case on 1-D arrays: in-place passes over preallocated
+        work arrays, the sums done as dot products."""
         y = self._y
-        e = np.abs(z)
+        e, mn = self._scratch()
+        np.abs(z, out=e)
         np.negative(e, out=e)
-        np.exp(e, out=e)
+        np.exp(e, out=e)                       # e^{−|z|} in (0, 1]: never overflows
         np.log1p(e, out=e)                     # log(1 + e^{−|z|})
-        mn = np.minimum(z, 0.0)
+        np.minimum(z, 0.0, out=mn)
         np.subtract(mn, e, out=mn)             # log σ(z)
         s = self._s
         if s is None:
@@ -318,7 +329,7 @@ class Objective:
             f = s @ z - self._sy @ z - s @ mn
         if not need_grad:
             return f, None
-        p = np.exp(mn, out=mn)
+        p = np.exp(mn, out=mn)                 # σ(z)
         p -= y
         if s is None:
             p *= 1.0 / self.n
