@@ -1,0 +1,507 @@
+"""The controller: the one place where the user's commands reach the trainer.
+
+Data flows one way — settings → dataset → problem → optimizer → run (a stream
+of iterates in a history) → cursor → frame → panels — and only commands flow
+back: play, pause, step, seek, reset, a changed setting, a CSV file. The
+controller owns the trainer thread, the current run and the cursor (which
+iterate of the history is on screen), and redraws at display rate: however
+fast the trainer goes, at most ``MAX_FPS`` frames a second are computed and
+drawn, always of the newest iterate.
+
+Qt signals out (all emitted on the GUI thread):
+``viewChanged(View)``, ``historyChanged(History)``, ``frameChanged(Frame)``,
+``statusChanged(dict)``, ``message(str, str)`` (text, level) and
+``playingChanged(bool)``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import logging
+import math
+import time
+import weakref
+from math import comb
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from logit_gui.core import datasets
+from logit_gui.core.errors import LogitError
+from logit_gui.core.optimizers import make_optimizer
+from logit_gui.core.problem import build_problem
+from logit_gui.core.train import SEPARABLE_NOTE
+
+from .frame import Frame, View, make_frame, make_view
+from .history import History
+from .session import Run
+from .settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
+from .widgets import fmt_value
+from .worker import TrainerThread
+
+__all__ = ["Controller", "MAX_FPS", "MAX_FEATURES"]
+
+log = logging.getLogger("logit_gui.app")
+
+#: the panels redraw at most this often
+MAX_FPS = 60.0
+
+#: refuse feature maps with more polynomial features than this (memory, and nothing to see)
+MAX_FEATURES = 3000
+
+_PARAM_NAMES = {"lr": "η", "beta": "β", "beta1": "β₁", "beta2": "β₂", "rho": "ρ", "eps": "ε",
+                "memory": "m", "batch_size": "B", "seed": "seed"}
+
+
+class Controller(QObject):
+    viewChanged = Signal(object)      # View: new data or a new plane
+    historyChanged = Signal(object)   # History: a new run (reset or continued)
+    frameChanged = Signal(object)     # Frame: the iterate on screen changed
+    statusChanged = Signal(dict)      # the numbers of the status bar
+    message = Signal(str, str)        # text, level ("info" | "warning" | "error")
+    playingChanged = Signal(bool)
+    lipschitzChanged = Signal(str)    # rich text for the optimizer group ("" when not gd-lipschitz)
+
+    def __init__(self, settings: Settings | None = None, parent=None, *, max_fps: float = MAX_FPS,
+                 grid: int = 200, history_capacity: int = 4096):
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.grid = grid
+        self.history_capacity = history_capacity
+        self.min_interval = 1.0 / max_fps
+        self.dataset = None
+        self.problem = None
+        self.view: View | None = None
+        self.run: Run | None = None
+        self.index = 0            # cursor: index into run.history
+        self._cursor_k = 0        # the cursor's iteration number (survives thinning)
+        self.follow = True        # the cursor follows the newest iterate
+        self.frame: Frame | None = None
+        self.draws = 0            # frames drawn (for the benchmark)
+        self._csv_cache: dict[str, object] = {}
+        self._last_draw = 0.0
+        self._last_draw_end = 0.0
+        self._last_cost = 0.0
+        self._playing = False
+        self._closed = False
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.timeout.connect(self._draw)
+        self.trainer = TrainerThread()
+        self.trainer.progressed.connect(self._on_progressed)
+        self.trainer.stopped.connect(self._on_stopped)
+        self.trainer.failed.connect(self._on_failed)
+        self.trainer.paused.connect(self._on_paused)
+        self.trainer.set_speed(self.settings.run.speed)
+        self.trainer.start()
+        # never leave the thread running into interpreter shutdown (that aborts with
+        # "QThread: Destroyed while thread is still running"), even if nobody closed the window
+        ref = weakref.ref(self)
+        atexit.register(lambda: ref() is not None and ref().shutdown())
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # ------------------------------------------------------------------
+    # building
+    # ------------------------------------------------------------------
+    def load(self, settings: Settings | None = None) -> None:
+        """Build everything from ``settings`` (raises LogitError; nothing changes then)."""
+        settings = settings or self.settings
+        dataset = self._dataset(settings.data)
+        problem = self._problem(dataset, settings.data, settings.model)
+        view = make_view(problem, settings.data.view_features, grid=self.grid)
+        run = self._new_run(problem, settings.optimizer, settings.run)
+        self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
+        self.viewChanged.emit(view)
+        self._install(run, play=False)
+
+    def _dataset(self, d: DataSettings):
+        if d.source == "csv":
+            if d.csv_path not in self._csv_cache:
+                from logit_gui.core.csvio import read_csv
+                self._csv_cache[d.csv_path] = read_csv(d.csv_path)
+            ds = self._csv_cache[d.csv_path]
+        elif d.source in datasets.BUNDLED:
+            ds = datasets.load_bundled(d.source)
+        else:
+            classes = d.classes if d.source in datasets.MULTICLASS_GENERATORS else 2
+            ds = datasets.make_dataset(
+                d.source, n=d.n, noise=d.noise, classes=classes, imbalance=d.imbalance,
+                label_noise=d.label_noise, outliers=d.outliers, seed=d.seed,
+            )
+        if d.positive is not None:
+            ds = datasets.to_binary(ds, d.positive)
+        return ds
+
+    def _problem(self, dataset, d: DataSettings, m: ModelSettings):
+        n_in = dataset.X.shape[1]
+        n_feat = comb(n_in + d.degree, d.degree) - 1
+        if n_feat > MAX_FEATURES:
+            raise LogitError(
+                f"degree {d.degree} on {n_in} input features gives {n_feat:,} polynomial features "
+                f"(at most {MAX_FEATURES:,}): lower the degree"
+            )
+        return build_problem(
+            dataset, degree=d.degree, standardize=d.standardize, kind=m.kind,
+            class_weight=m.class_weight, l2=m.l2, l1=m.l1, fit_intercept=m.fit_intercept,
+            test_fraction=d.test_fraction, seed=d.seed,
+        )
+
+    def _new_run(self, problem, o: OptimizerSettings, r: RunSettings, *, theta0=None,
+                 history: History | None = None, label: str = "") -> Run:
+        opt = make_optimizer(o.method, problem.objective, theta0,
+                             test_objective=problem.test_objective, **o.as_dict())
+        if history is None:
+            history = History(capacity=self.history_capacity)
+        return Run(opt, max_iter=r.max_iter, tol=r.tol, history=history, label=label)
+
+    def _install(self, run: Run, play: bool) -> None:
+        self.run = run
+        self.follow = True
+        self.index = len(run.history) - 1
+        self._cursor_k = run.history[self.index].k
+        self.frame = None
+        self.trainer.set_run(run, play=play and not run.finished)
+        self._set_playing(play and not run.finished)
+        self._lipschitz_text()
+        self.historyChanged.emit(run.history)
+        self._draw()
+
+    def _lipschitz_text(self) -> None:
+        text = ""
+        opt = self.run.optimizer if self.run else None
+        if opt is not None and opt.name == "gd-lipschitz":
+            info = opt.current.info
+            L = info.get("lipschitz", float("nan"))
+            formula = info.get("formula", self.problem.objective.lipschitz_formula)
+            text = (f"<b>L = {L:.4g}</b>, step η = 1/L = <b>{1.0 / L:.4g}</b><br>"
+                    f"<span style='color:#555'>{formula}</span>")
+        self.lipschitzChanged.emit(text)
+
+    # ------------------------------------------------------------------
+    # settings changed (from the control dock)
+    # ------------------------------------------------------------------
+    def apply_data(self, d: DataSettings) -> bool:
+        """New data, split, features or plane: rebuild and reset the run."""
+        settings = dataclasses.replace(self.settings, data=d)
+        playing = self._playing
+        try:
+            self.load(settings)
+        except LogitError as e:
+            self._error(str(e))
+            return False
+        if playing:
+            self.play()
+        return True
+
+    def apply_model(self, m: ModelSettings) -> bool:
+        """New model or penalty: continue from the current weights when the shapes allow."""
+        try:
+            problem = self._problem(self.dataset, self.settings.data, m)
+        except LogitError as e:
+            self._error(str(e))
+            return False
+        old = self.settings.model
+        label = _diff_label(old, m)
+        return self._switch(problem, dataclasses.replace(self.settings, model=m), label)
+
+    def apply_optimizer(self, o: OptimizerSettings) -> bool:
+        old = self.settings.optimizer
+        label = o.method if o.method != old.method else _param_label(old, o)
+        return self._switch(self.problem, dataclasses.replace(self.settings, optimizer=o), label)
+
+    def apply_run(self, r: RunSettings) -> None:
+        self.settings = dataclasses.replace(self.settings, run=r)
+        self.trainer.set_speed(r.speed)
+        if self.run is not None:
+            was = self.run.status
+            self.run.set_limits(r.max_iter, r.tol)
+            if was != self.run.status:
+                self._publish_status()
+
+    def _switch(self, problem, settings: Settings, label: str) -> bool:
+        """A new optimizer on ``problem``: continue from the cursor's weights or restart."""
+        playing = self._playing
+        it = self.current_iterate
+        obj = problem.objective
+        can_continue = (
+            it is not None and not settings.run.restart_on_change
+            and it.coef.shape == (obj.m, obj.d)
+        )
+        try:
+            if can_continue:
+                history = self.run.history.copy(upto=self.index + 1)
+                theta0 = obj.join(it.coef, it.intercept)
+                run = self._new_run(problem, settings.optimizer, settings.run, theta0=theta0,
+                                    history=history, label=label)
+            else:
+                run = self._new_run(problem, settings.optimizer, settings.run)
+        except LogitError as e:
+            self._error(str(e))
+            return False
+        if problem is not self.problem:
+            self.problem = problem
+            self.view = dataclasses.replace(self.view, problem=problem, kind=problem.kind,
+                                            classes=tuple(problem.classes))
+            self.viewChanged.emit(self.view)
+        self.settings = settings
+        self._install(run, play=playing)
+        if not can_continue and self.current_iterate is not None:
+            self.message.emit("restarted from θ = 0", "info")
+        return True
+
+    def open_csv(self, path: str):
+        """Read ``path`` and make it the data set. Raises DataError (nothing changes then)."""
+        from logit_gui.core.csvio import read_csv
+
+        ds = read_csv(path)  # raises DataError with file, line and column
+        self._csv_cache[path] = ds
+        d = dataclasses.replace(self.settings.data, source="csv", csv_path=path, positive=None,
+                                view_features=None, degree=1 if ds.X.shape[1] > 2 else self.settings.data.degree)
+        settings = dataclasses.replace(self.settings, data=d)
+        self.load(settings)  # raises LogitError: the caller reports it, the old data stay
+        for w in ds.warnings:
+            self.message.emit(w, "warning")
+        return ds
+
+    # ------------------------------------------------------------------
+    # commands
+    # ------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    @property
+    def current_iterate(self):
+        if self.run is None or len(self.run.history) == 0:
+            return None
+        return self.run.history[min(self.index, len(self.run.history) - 1)]
+
+    def play(self) -> None:
+        if self.run is None:
+            return
+        if self.run.finished:
+            st = self.run.status
+            hint = {
+                "converged": "converged (‖∇J‖∞ ≤ tol): lower the tolerance or press R to reset",
+                "max_iter": "reached max iterations: raise the limit or press R to reset",
+                "diverged": "diverged: lower the learning rate and press R to reset",
+            }[st]
+            self.follow = True
+            self._draw()
+            self.message.emit(hint, "warning" if st == "diverged" else "info")
+            return
+        self.follow = True
+        self.trainer.play()
+        self._set_playing(True)
+
+    def pause(self) -> None:
+        self.trainer.pause()
+        self._set_playing(False)
+        self._request_draw()
+
+    def toggle(self) -> None:
+        if self._playing:
+            self.pause()
+        else:
+            self.play()
+
+    def step(self) -> None:
+        """Forward one iterate: the next recorded one, or (at the end) exactly one new one."""
+        if self.run is None:
+            return
+        if self._playing:
+            self.pause()
+            return
+        n = len(self.run.history)
+        if self.index < n - 1:
+            self._seek(self.index + 1)
+            return
+        if self.run.status == "diverged":
+            self.message.emit("diverged: lower the learning rate and press R to reset", "warning")
+            return
+        self.follow = True
+        self.trainer.request_step()
+
+    def back(self) -> None:
+        if self._playing:
+            self.pause()
+        self._seek(self.index - 1)
+
+    def first(self) -> None:
+        if self._playing:
+            self.pause()
+        self._seek(0)
+
+    def last(self) -> None:
+        if self.run is not None:
+            self._seek(len(self.run.history) - 1)
+
+    def seek(self, index: int) -> None:
+        """Show history entry ``index`` (the timeline slider); pauses a running trainer."""
+        if self.run is None:
+            return
+        if self._playing and index < len(self.run.history) - 1:
+            self.pause()
+        self._seek(index)
+
+    def _seek(self, index: int) -> None:
+        n = len(self.run.history)
+        index = max(0, min(int(index), n - 1))
+        self.index = index
+        self._cursor_k = self.run.history[index].k
+        self.follow = index == n - 1
+        self._draw()
+
+    def reset(self) -> None:
+        """Start the run again from θ = 0 with the current settings (keeps playing if it was)."""
+        if self.problem is None:
+            return
+        playing = self._playing
+        try:
+            run = self._new_run(self.problem, self.settings.optimizer, self.settings.run)
+        except LogitError as e:
+            self._error(str(e))
+            return
+        self._install(run, play=playing)
+
+    def shutdown(self) -> None:
+        """Stop the trainer thread and wait for it (call before the application quits)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._draw_timer.stop()
+        self.trainer.shutdown()
+
+    # ------------------------------------------------------------------
+    # from the trainer thread (queued: these run on the GUI thread)
+    # ------------------------------------------------------------------
+    def _on_progressed(self, run_id: int) -> None:
+        if self.run is not None and run_id == self.run.id:
+            self._request_draw()  # acknowledged when drawn: until then the trainer sends nothing
+        else:
+            self.trainer.ack()
+
+    def _on_stopped(self, run_id: int, status: str) -> None:
+        if self.run is None or run_id != self.run.id:
+            return
+        self._set_playing(False)
+        self._draw()
+        it = self.run.history.latest
+        if status == "diverged":
+            note = it.notes[-1] if it is not None and it.notes else "the objective exploded"
+            self.message.emit(f"diverged at iteration {it.k + 1 if it else '?'}: {note}", "error")
+        elif status == "converged":
+            self.message.emit(f"converged after {it.k} iterations (‖∇J‖∞ ≤ {self.run.tol:g})", "info")
+        elif status == "max_iter":
+            self.message.emit(f"stopped after {it.k} iterations (max iterations)", "info")
+
+    def _on_paused(self, run_id: int) -> None:
+        if self.run is not None and run_id == self.run.id:
+            self._request_draw()
+
+    def _on_failed(self, run_id: int, text: str) -> None:
+        if self.run is None or run_id != self.run.id:
+            return
+        self._set_playing(False)
+        self._error(f"the optimizer failed: {text}")
+
+    # ------------------------------------------------------------------
+    # drawing at display rate
+    # ------------------------------------------------------------------
+    def _request_draw(self) -> None:
+        """Draw the newest state soon: at most ``max_fps`` times a second, and never more
+        than half of the GUI thread's time (a slow frame waits as long as it took), so the
+        event loop stays responsive and the trainer keeps its share of the CPU."""
+        if self._draw_timer.isActive():
+            return
+        due = max(self._last_draw + self.min_interval, self._last_draw_end + self._last_cost)
+        wait = due - time.monotonic()
+        self._draw_timer.start(max(0, int(math.ceil(wait * 1000))))
+
+    def _draw(self) -> None:
+        self.trainer.ack()
+        if self.run is None or self.view is None or self._closed:
+            return
+        self._draw_timer.stop()
+        t0 = time.monotonic()
+        self._last_draw = t0
+        h = self.run.history
+        n = len(h)
+        if self.follow:
+            self.index = n - 1
+        else:
+            self.index = h.index_of_k(self._cursor_k)
+        it = h[self.index]
+        self._cursor_k = it.k
+        if self.frame is None or self.frame.iterate is not it:
+            self.frame = make_frame(self.view, it)
+        self.draws += 1
+        self.frameChanged.emit(self.frame)
+        self._publish_status()
+        self._last_draw_end = time.monotonic()
+        self._last_cost = self._last_draw_end - t0
+
+    def _publish_status(self) -> None:
+        if self.frame is None or self.run is None:
+            return
+        it = self.frame.iterate
+        h = self.run.history
+        notes = list(it.notes)
+        status = it.status
+        if status == "running":
+            if self._playing:
+                status = "running"
+            elif self.index < len(h) - 1:
+                status = "history"
+            elif self.run.finished:
+                status = self.run.status
+            else:
+                status = "paused"
+        separable = any(SEPARABLE_NOTE in n for n in notes)
+        self.statusChanged.emit({
+            "k": it.k,
+            "index": self.index,
+            "length": len(h),
+            "last_k": h.latest.k if h.latest is not None else 0,
+            "objective": it.objective,
+            "test_objective": it.test_objective,
+            "grad_norm": it.grad_norm,
+            "step_size": it.step_size,
+            "train_acc": self.frame.train_acc,
+            "test_acc": self.frame.test_acc,
+            "status": status,
+            "separable": separable,
+            "notes": tuple(notes),
+            "method": it.method,
+        })
+
+    def _set_playing(self, on: bool) -> None:
+        if on != self._playing:
+            self._playing = on
+            self.playingChanged.emit(on)
+
+    def _error(self, text: str) -> None:
+        log.error(text)
+        self.message.emit(text, "error")
+
+
+def _diff_label(old: ModelSettings, new: ModelSettings) -> str:
+    parts = []
+    if old.l2 != new.l2:
+        parts.append(f"λ₂ = {fmt_value(new.l2)}")
+    if old.l1 != new.l1:
+        parts.append(f"λ₁ = {fmt_value(new.l1)}")
+    if old.class_weight != new.class_weight:
+        parts.append(f"weights {new.class_weight or 'none'}")
+    if old.kind != new.kind:
+        parts.append(new.kind)
+    return ", ".join(parts)
+
+
+def _param_label(old: OptimizerSettings, new: OptimizerSettings) -> str:
+    a, b = old.as_dict(), new.as_dict()
+    parts = [f"{_PARAM_NAMES.get(k, k)} = {fmt_value(v) if isinstance(v, float) else v}"
+             for k, v in b.items() if a.get(k) != v]
+    return ", ".join(parts)

@@ -1,0 +1,494 @@
+"""The main window: panels, timeline, settings dock, menus, keyboard, status bar, log.
+
+It wires the views to the controller and owns nothing of the run: every
+command goes to :class:`~logit_gui.app.controller.Controller`, every picture
+comes back as a frame.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+import math
+import os
+
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSlider,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from logit_gui.core.errors import LogitError
+
+from . import style
+from .controller import Controller
+from .controls import ControlPanel
+from .panels.boundary import BoundaryPanel
+from .panels.loss import LossPanel
+from .panels.sigmoid import SigmoidPanel
+from .settings import Settings
+from .widgets import fmt_value
+
+__all__ = ["MainWindow", "SHORTCUTS"]
+
+log = logging.getLogger("logit_gui.app")
+
+#: action name → (menu text, key, what it does)
+SHORTCUTS = {
+    "play": ("&Play / Pause", "Space", "Start or pause training"),
+    "step": ("&Step", "Right", "Show the next iterate; at the newest one, compute exactly one more"),
+    "back": ("Step &back", "Left", "Show the previous iterate (pauses training)"),
+    "first": ("&First iterate", "Home", "Jump to iterate 0"),
+    "last": ("&Last iterate", "End", "Jump to the newest iterate"),
+    "reset": ("&Reset", "R", "Start again from θ = 0 with the current settings"),
+    "open": ("&Open CSV…", "Ctrl+O", "Load a data set from a CSV file (last column: the class)"),
+    "save_image": ("Save &image…", "Ctrl+Shift+S", "Save the window (or the plots) as a PNG for slides"),
+    "quit": ("&Quit", "Ctrl+Q", "Close the window (training stops cleanly)"),
+}
+
+_STATUS_COLORS = {
+    "running": ("#ffffff", "#2b63c9"),
+    "paused": ("#1f2328", "#e3e6ea"),
+    "history": ("#1f2328", "#fff1c2"),
+    "converged": ("#ffffff", "#2e9e44"),
+    "max_iter": ("#1f2328", "#f3d36b"),
+    "diverged": ("#ffffff", "#c8302c"),
+    "separable": ("#ffffff", "#e8870e"),
+}
+
+
+class _LogBridge(QObject, logging.Handler):
+    """A logging handler that hands records to the GUI thread through a signal."""
+
+    record = Signal(str, int)
+
+    def __init__(self):
+        QObject.__init__(self)
+        logging.Handler.__init__(self, level=logging.INFO)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+
+    def emit(self, rec):  # noqa: A003 - logging.Handler API
+        try:
+            self.record.emit(self.format(rec), rec.levelno)
+        except RuntimeError:  # the window is gone
+            pass
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, *, controller: Controller | None = None,
+                 load: bool = True, parent=None):
+        super().__init__(parent)
+        style.apply()
+        self.setObjectName("main_window")
+        self.setWindowTitle("logit-gui — logistic regression, trained by cross-entropy")
+        self.controller = controller or Controller(settings)
+        self.last_error = ""          # the newest error message (for tests and the log)
+        self._build_actions()
+        self._build_central()
+        self._build_docks()
+        self._build_menus()
+        self._build_status()
+        self._connect()
+        self.controls.set_settings(self.controller.settings)
+        self.resize(1560, 940)
+        if load:
+            try:
+                self.controller.load()
+            except LogitError as e:
+                self._message(str(e), "error")
+            self._dataset_info()
+
+    # ------------------------------------------------------------------
+    # construction
+    # ------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        st = self.style()
+        icons = {
+            "play": QStyle.SP_MediaPlay, "step": QStyle.SP_MediaSeekForward, "back": QStyle.SP_MediaSeekBackward,
+            "first": QStyle.SP_MediaSkipBackward, "last": QStyle.SP_MediaSkipForward,
+            "reset": QStyle.SP_BrowserReload, "open": QStyle.SP_DialogOpenButton,
+            "save_image": QStyle.SP_DialogSaveButton, "quit": QStyle.SP_DialogCloseButton,
+        }
+        short = {"play": "Play", "step": "Step", "back": "Back", "first": "First", "last": "Last", "reset": "Reset"}
+        self.actions: dict[str, QAction] = {}
+        for name, (text, key, tip) in SHORTCUTS.items():
+            a = QAction(st.standardIcon(icons[name]), text, self)
+            a.setObjectName(f"action_{name}")
+            a.setShortcut(QKeySequence(key))
+            # application-wide: also when a button, slider or the floating dock has focus;
+            # text fields take their own keys first (Qt's ShortcutOverride), so typing still works
+            a.setShortcutContext(Qt.ApplicationShortcut)
+            a.setToolTip(f"{tip}  [{QKeySequence(key).toString(QKeySequence.NativeText)}]")
+            a.setStatusTip(tip)
+            if name in short:
+                a.setIconText(short[name])
+            self.addAction(a)
+            self.actions[name] = a
+        c = self.controller
+        self.actions["play"].triggered.connect(c.toggle)
+        self.actions["step"].triggered.connect(c.step)
+        self.actions["back"].triggered.connect(c.back)
+        self.actions["first"].triggered.connect(c.first)
+        self.actions["last"].triggered.connect(c.last)
+        self.actions["reset"].triggered.connect(c.reset)
+        self.actions["open"].triggered.connect(self.open_csv_dialog)
+        self.actions["save_image"].triggered.connect(self.save_image_dialog)
+        self.actions["quit"].triggered.connect(self.close)
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(6, 4, 6, 2)
+        lay.setSpacing(4)
+        self.header = QLabel("")
+        self.header.setObjectName("header")
+        self.header.setTextFormat(Qt.RichText)
+        f = self.header.font()
+        f.setPointSize(style.FONT_PT + 3)
+        self.header.setFont(f)
+        self.header.setToolTip("The data set, features, model and optimizer of the run on screen.")
+        lay.addWidget(self.header)
+        self.boundary = BoundaryPanel()
+        self.loss = LossPanel()
+        self.sigmoid = SigmoidPanel()
+        right = QSplitter(Qt.Vertical)
+        right.addWidget(self.loss)
+        right.addWidget(self.sigmoid)
+        right.setSizes([420, 420])
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.boundary)
+        split.addWidget(right)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)
+        split.setSizes([640, 520])
+        self.splitter = split
+        lay.addWidget(split, 1)
+        # the timeline: scrub through the recorded iterates
+        tl = QHBoxLayout()
+        tl.setContentsMargins(4, 0, 4, 0)
+        self.timeline = QSlider(Qt.Horizontal)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setRange(0, 0)
+        self.timeline.setToolTip(
+            "Timeline: every recorded iterate (very long runs keep the first, the newest and a thinned\n"
+            "selection in between). Drag to show any of them in all panels; ← → step, Home / End jump."
+        )
+        self.timeline_label = QLabel("k = 0")
+        self.timeline_label.setObjectName("timeline_label")
+        self.timeline_label.setMinimumWidth(210)
+        self.timeline_label.setToolTip(self.timeline.toolTip())
+        tlab = QLabel("iteration")
+        tlab.setToolTip(self.timeline.toolTip())
+        tl.addWidget(tlab)
+        tl.addWidget(self.timeline, 1)
+        tl.addWidget(self.timeline_label)
+        lay.addLayout(tl)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        self.controls = ControlPanel(self.actions)
+        dock = QDockWidget("Settings", self)
+        dock.setObjectName("dock_settings")
+        dock.setWidget(self.controls)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+        self.controls.setMinimumWidth(360)
+        self.addDockWidget(Qt.LeftDockWidgetArea, dock)
+        self.settings_dock = dock
+        self.log_view = QPlainTextEdit()
+        self.log_view.setObjectName("log")
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(2000)
+        self.log_view.setToolTip("Messages, warnings and errors (also written to the terminal).")
+        ldock = QDockWidget("Log", self)
+        ldock.setObjectName("dock_log")
+        ldock.setWidget(self.log_view)
+        self.addDockWidget(Qt.BottomDockWidgetArea, ldock)
+        ldock.hide()
+        self.log_dock = ldock
+        self._log_bridge = _LogBridge()
+        self._log_bridge.record.connect(self._append_log)
+        logging.getLogger("logit_gui").addHandler(self._log_bridge)
+        logging.getLogger("logit_gui").setLevel(logging.INFO)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        m.addAction(self.actions["open"])
+        m.addAction(self.actions["save_image"])
+        m.addSeparator()
+        m.addAction(self.actions["quit"])
+        m = mb.addMenu("&Run")
+        for name in ("play", "step", "back", "first", "last"):
+            m.addAction(self.actions[name])
+        m.addSeparator()
+        m.addAction(self.actions["reset"])
+        m = mb.addMenu("&View")
+        m.addAction(self.settings_dock.toggleViewAction())
+        m.addAction(self.log_dock.toggleViewAction())
+        m = mb.addMenu("&Help")
+        a = m.addAction("&Keyboard shortcuts")
+        a.triggered.connect(self._show_keys)
+        a = m.addAction("&About")
+        a.triggered.connect(self._show_about)
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.status_chip = QLabel("paused")
+        self.status_chip.setObjectName("status_chip")
+        self.status_chip.setAlignment(Qt.AlignCenter)
+        self.status_chip.setMinimumWidth(96)
+        self.status_chip.setToolTip("Run status: running, paused, converged (‖∇J‖∞ ≤ tol), max_iter,\n"
+                                    "diverged (the loss exploded: last finite iterate kept), separable\n"
+                                    "(the training data are perfectly separated: without a penalty the\n"
+                                    "weights grow without bound), history (an earlier iterate is shown).")
+        self.status_fields: dict[str, QLabel] = {}
+        tips = {
+            "k": "Iteration k of the iterate shown.",
+            "objective": "Objective J(θ) on the training data (and on the test data).",
+            "grad": "‖∇J(θ)‖∞, the largest gradient component (the stopping criterion).",
+            "acc": "Accuracy: fraction of samples with argmax_k p_k = true class (train / test).",
+            "step": "Step size actually taken to reach this iterate (learning rate or line-search step).",
+        }
+        mono = QFont("DejaVu Sans Mono")
+        mono.setStyleHint(QFont.Monospace)
+        for name in ("k", "objective", "grad", "acc", "step"):
+            lab = QLabel("")
+            lab.setObjectName(f"status_{name}")
+            lab.setToolTip(tips[name])
+            lab.setFont(mono)
+            lab.setStyleSheet("QLabel { padding: 0px 10px; border-left: 1px solid #c8c8c8; }")
+            sb.addPermanentWidget(lab)
+            self.status_fields[name] = lab
+        sb.addPermanentWidget(self.status_chip)
+        self.status_chip.setText("")
+        self._set_chip("paused")
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.viewChanged.connect(self._on_view)
+        c.historyChanged.connect(self.loss.set_history)
+        c.frameChanged.connect(self._on_frame)
+        c.statusChanged.connect(self._on_status)
+        c.message.connect(self._message)
+        c.playingChanged.connect(self._on_playing)
+        c.lipschitzChanged.connect(self.controls.set_lipschitz)
+        self.timeline.valueChanged.connect(self._on_timeline)
+        ctl = self.controls
+        ctl.dataChanged.connect(self._on_data_settings)
+        ctl.modelChanged.connect(lambda: (c.apply_model(ctl.model_settings()), self._update_header()))
+        ctl.optimizerChanged.connect(lambda: (c.apply_optimizer(ctl.optimizer_settings()), self._update_header()))
+        ctl.runChanged.connect(lambda: c.apply_run(ctl.run_settings()))
+        ctl.displayChanged.connect(self._on_display)
+        self._on_display()
+
+    # ------------------------------------------------------------------
+    # controller → views
+    # ------------------------------------------------------------------
+    def _on_view(self, view) -> None:
+        self.boundary.set_view(view)
+        self.sigmoid.set_view(view)
+        self._update_header()
+
+    def _on_frame(self, frame) -> None:
+        self.boundary.show(frame)
+        self.loss.show(frame.iterate)
+        self.sigmoid.show(frame)
+
+    def _on_status(self, s: dict) -> None:
+        f = self.status_fields
+        f["k"].setText(f"k = {s['k']}")
+        obj = f"J = {s['objective']:.5g}"
+        if s["test_objective"] is not None and math.isfinite(s["test_objective"]):
+            obj += f"  (test {s['test_objective']:.5g})"
+        f["objective"].setText(obj)
+        f["grad"].setText(f"‖∇J‖∞ = {s['grad_norm']:.3g}")
+        acc = f"acc {100 * s['train_acc']:.1f}%"
+        if s["test_acc"] is not None:
+            acc += f" / test {100 * s['test_acc']:.1f}%"
+        f["acc"].setText(acc)
+        f["step"].setText(f"step {fmt_value(s['step_size'])}")
+        status = s["status"]
+        if s["separable"] and status not in ("diverged",):
+            status = f"{status} · separable" if status not in ("running", "paused") else "separable"
+        self._set_chip(status)
+        self.status_chip.setToolTip(self.status_chip.toolTip().split("\n\n")[0]
+                                    + ("\n\n" + "\n".join(s["notes"]) if s["notes"] else ""))
+        # timeline
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, max(0, s["length"] - 1))
+        self.timeline.setValue(s["index"])
+        self.timeline.blockSignals(False)
+        self.timeline_label.setText(f"k = {s['k']} of {s['last_k']}   ({s['index'] + 1}/{s['length']} kept)")
+        self.status = s
+
+    def _set_chip(self, status: str) -> None:
+        key = status.split(" ")[0] if status.split(" ")[0] in _STATUS_COLORS else "paused"
+        if "separable" in status and key != "diverged":
+            key = "separable" if key in ("paused", "running", "separable") else key
+        fg, bg = _STATUS_COLORS.get(key, _STATUS_COLORS["paused"])
+        self.status_text = status
+        if self.status_chip.text() == f" {status} ":
+            return
+        self.status_chip.setText(f" {status} ")
+        self.status_chip.setStyleSheet(
+            f"QLabel {{ color: {fg}; background: {bg}; border-radius: 4px; padding: 2px 8px; font-weight: bold; }}"
+        )
+
+    def _on_playing(self, playing: bool) -> None:
+        a = self.actions["play"]
+        a.setIcon(self.style().standardIcon(QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay))
+        a.setIconText("Pause" if playing else "Play")
+
+    def _on_timeline(self, value: int) -> None:
+        self.controller.seek(value)
+
+    def _on_display(self) -> None:
+        ctl = self.controls
+        self.boundary.set_options(levels=ctl.show_levels.isChecked(), test=ctl.show_test.isChecked(),
+                                  wrong=ctl.show_wrong.isChecked())
+
+    def _on_data_settings(self) -> None:
+        if self.controller.apply_data(self.controls.data_settings()):
+            self._dataset_info()
+
+    def _dataset_info(self) -> None:
+        ds = self.controller.dataset
+        if ds is None:
+            return
+        d = self.controller.settings.data
+        base = self.controller._dataset(dataclasses.replace(d, positive=None)) if d.positive else ds
+        self.controls.set_dataset_info(base.classes, base.feature_names, d.positive)
+        self._update_header()
+
+    def _update_header(self) -> None:
+        c = self.controller
+        if c.problem is None:
+            return
+        p = c.problem
+        d, m, o = c.settings.data, c.settings.model, c.settings.optimizer
+        name = html.escape(os.path.basename(d.csv_path) if d.source == "csv" else c.dataset.name)
+        ntr = p.train.n
+        nte = p.test.n if p.test is not None else 0
+        data = f"<b>{name}</b>  n = {ntr:,}" + (f" + {nte:,} test" if nte else "")
+        feats = f"degree {d.degree}" + (", standardized" if d.standardize else "") + f" → {p.objective.d} features"
+        kind = {"binary": "binary logistic", "softmax": "softmax", "ovr": "one-vs-rest"}[p.kind]
+        pen = []
+        if m.l2:
+            pen.append(f"λ₂ = {fmt_value(m.l2)}")
+        if m.l1:
+            pen.append(f"λ₁ = {fmt_value(m.l1)}")
+        if m.class_weight:
+            pen.append(f"weights {m.class_weight if isinstance(m.class_weight, str) else 'custom'}")
+        model = f"<b>{kind}</b>" + (" (" + ", ".join(pen) + ")" if pen else "")
+        params = o.as_dict()
+        opt = f"<b>{o.method}</b>"
+        if "lr" in params:
+            opt += f", η = {fmt_value(params['lr'])}"
+        sep = "  <span style='color:#999'>│</span>  "
+        self.header.setText(sep.join([data, feats, model, opt]))
+        self.setWindowTitle(f"logit-gui — {name}, {kind}, {o.method}")
+
+    def _message(self, text: str, level: str = "info") -> None:
+        color = {"error": "#c8302c", "warning": "#b06000"}.get(level, style.TEXT)
+        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {color}; }}")
+        self.statusBar().showMessage(text, 0 if level == "error" else 12000)
+        if level == "error":
+            self.last_error = text  # already logged where it happened
+        elif level == "warning":
+            log.warning(text)
+        else:
+            log.info(text)
+
+    def _append_log(self, text: str, level: int) -> None:
+        self.log_view.appendPlainText(text)
+
+    # ------------------------------------------------------------------
+    # files
+    # ------------------------------------------------------------------
+    def open_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a CSV data set", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.open_csv(path)
+
+    def open_csv(self, path: str) -> bool:
+        """Load ``path``; on a problem show a dialog and keep the previous data."""
+        try:
+            ds = self.controller.open_csv(path)
+        except LogitError as e:
+            log.error("cannot open %s: %s", path, e)
+            self.error_box("Cannot open the CSV file", str(e))
+            return False
+        self.controls.add_csv_source(path, os.path.basename(path))
+        with self.controls.quietly():
+            self.controls.degree.setValue(self.controller.settings.data.degree)
+        self._dataset_info()
+        self._message(f"loaded {path}: {ds.n:,} rows, {ds.X.shape[1]} features, {len(ds.classes)} classes")
+        return True
+
+    def error_box(self, title: str, text: str) -> QMessageBox:
+        """A window-modal, non-blocking error dialog (tests can find and close it)."""
+        self.last_error = text
+        box = QMessageBox(QMessageBox.Critical, title, text, QMessageBox.Ok, self)
+        box.setObjectName("error_box")
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def save_image_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save image", "logit-gui.png", "PNG images (*.png)")
+        if path:
+            self.save_image(path)
+
+    def save_image(self, path: str, scale: float = 1.0, widget: QWidget | None = None) -> QImage:
+        """Render ``widget`` (default: the whole window) to a PNG at ``scale`` × its size.
+
+        Rendering into an image with a device-pixel ratio scales lines and text with
+        the picture (a plain grab at 2× would keep 1-px lines).
+        """
+        w = widget or self
+        img = QImage(int(w.width() * scale), int(w.height() * scale), QImage.Format_ARGB32)
+        img.setDevicePixelRatio(scale)
+        img.fill(Qt.white)
+        painter = QPainter(img)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.TextAntialiasing)
+        w.render(painter, QPoint())
+        painter.end()
+        if not img.save(path):
+            raise OSError(f"could not write {path}")
+        return img
+
+    # ------------------------------------------------------------------
+    def _show_keys(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{QKeySequence(k).toString(QKeySequence.NativeText)}</b></td><td>{html.escape(t)}</td></tr>"
+            for _, (_, k, t) in SHORTCUTS.items()
+        )
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellpadding=4>{rows}</table>"
+                                "<p>The keys work everywhere in the window except while typing in a text field.</p>")
+
+    def _show_about(self) -> None:
+        from logit_gui import __version__
+
+        QMessageBox.about(self, "About logit-gui",
+                          f"<b>logit-gui {__version__}</b><p>Logistic regression trained by cross-entropy, "
+                          "one iterate at a time.</p>")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.controller.shutdown()
+        logging.getLogger("logit_gui").removeHandler(self._log_bridge)
+        super().closeEvent(event)
+

@@ -1,0 +1,206 @@
+"""Panel 1: the data and the model's decision boundary.
+
+Binary: P(class 1) as a heatmap over the plane (diverging colour map, colour
+bar, fixed levels 0..1), the p = 0.5 contour bold, optional contours at
+0.1 … 0.9. Multiclass: each class's colour weighted by its probability, and
+the boundaries where the most probable class changes. Training samples are
+circles, test samples triangles, misclassified samples get a black ring.
+
+Every item is created once in ``__init__``; :meth:`set_view` (new data) and
+:meth:`show` (new iterate) only call ``setData``/``setImage``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor
+
+from .. import style
+from ..frame import Frame, View
+from .contour import contour_levels, contour_segments
+
+__all__ = ["BoundaryPanel"]
+
+LEVELS = (0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9)
+
+
+class BoundaryPanel(pg.PlotWidget):
+    """Data and decision boundary; one :meth:`show` per iterate."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="w")
+        self.setObjectName("boundary")
+        self.setToolTip(
+            "Data and decision boundary.\n"
+            "Colour: the model's probability p(x) = σ(wᵀφ(x) + b) of the red class (binary),\n"
+            "or each class's colour weighted by its softmax probability (multiclass).\n"
+            "Bold line: p = 0.5, the decision boundary. Thin lines: p = 0.1 … 0.9.\n"
+            "● training samples, ▲ test samples, ○ black ring: misclassified."
+        )
+        plot = self.getPlotItem()
+        self.plot = plot
+        style.style_plot(plot, left="x2", bottom="x1")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-10)
+        plot.addItem(self.image)
+        self.cmap = style.probability_colormap()
+        self.image.setLookupTable(self.cmap.getLookupTable(nPts=256))
+        self.image.setLevels((0.0, 1.0))
+        self.colorbar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=self.cmap, interactive=False, width=18, colorMapMenu=False,
+        )
+        self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.colorbar.getAxis("right").setTickFont(style.tick_font())
+        style.cache(self.colorbar, self.colorbar.getAxis("right"))
+        # thin contours: aliased 1-px lines (Qt's fast path); the boundary: a bold antialiased line
+        self.levels_curve = pg.PlotCurveItem(pen=pg.mkPen(QColor(30, 30, 30, 110), width=1.0),
+                                             connect="pairs", antialias=False)
+        self.boundary_curve = pg.PlotCurveItem(pen=pg.mkPen("#111111", width=3.5), connect="pairs")
+        for item in (self.levels_curve, self.boundary_curve):
+            item.setZValue(5)
+            plot.addItem(item)
+        self.train_scatter = pg.ScatterPlotItem(size=9, symbol="o", pxMode=True)
+        self.test_scatter = pg.ScatterPlotItem(size=11, symbol="t1", pxMode=True)
+        self.wrong_scatter = pg.ScatterPlotItem(
+            size=16, symbol="o", pen=pg.mkPen("#000000", width=2.2), brush=None, pxMode=True,
+        )
+        for z, item in ((10, self.train_scatter), (11, self.test_scatter), (12, self.wrong_scatter)):
+            item.setZValue(z)
+            plot.addItem(item)
+        self.legend = plot.addLegend(offset=(8, 8), labelTextSize=f"{style.FONT_PT}pt",
+                                     brush=QColor(255, 255, 255, 215), pen=pg.mkPen("#999999"))
+        self.legend.setZValue(30)
+        style.cache(self.train_scatter, self.test_scatter)
+        self.note = pg.TextItem("", color="#444444", anchor=(1, 1))
+        self.note.setZValue(31)
+        plot.addItem(self.note, ignoreBounds=True)
+        self._legend_items: list = []
+        self.view: View | None = None
+        self.show_levels = True
+        self.show_test = True
+        self.show_wrong = True
+        self._last: Frame | None = None
+
+    # ------------------------------------------------------------------
+    def set_view(self, view: View) -> None:
+        """New data (or a new plane): points, grid extent, legend."""
+        self.view = view
+        plot = self.plot
+        x0, x1, y0, y1 = view.extent
+        K = view.K
+        binary = view.kind == "binary"
+        self.colorbar.setVisible(binary)
+        self.image.setLookupTable(self.cmap.getLookupTable(nPts=256) if binary else None)
+        self.image.setImage(np.full((view.ys.size, view.xs.size), 0.5), levels=(0.0, 1.0), autoLevels=False)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        names = [str(c) for c in view.classes]
+        if binary:
+            self.colorbar.axis.setLabel(f"p(y = {names[1]})", color=style.TEXT, **{"font-size": f"{style.FONT_PT + 1}pt"})
+        dark = pg.mkPen(QColor(20, 20, 20, 200), width=1.0)
+        brushes = [pg.mkBrush(style.class_color(k)) for k in range(K)]
+        self.train_scatter.setData(
+            pos=view.train_xy, brush=[brushes[k] for k in view.train_y], pen=dark,
+        )
+        tpen = pg.mkPen(QColor(20, 20, 20, 230), width=1.4)
+        self.test_scatter.setData(
+            pos=view.test_xy, brush=[brushes[k] for k in view.test_y], pen=tpen,
+        )
+        self.test_scatter.setVisible(self.show_test)
+        self.wrong_scatter.setData(pos=np.empty((0, 2)))
+        plot.setLabel("bottom", view.labels[0], color=style.TEXT, **{"font-size": f"{style.FONT_PT + 2}pt"})
+        plot.setLabel("left", view.labels[1], color=style.TEXT, **{"font-size": f"{style.FONT_PT + 2}pt"})
+        # legend: one entry per class, then the marker meanings (rebuilt only with new data)
+        self.legend.clear()
+        self._legend_items = []
+        for k in range(K):
+            s = pg.ScatterPlotItem(size=10, symbol="o", brush=brushes[k], pen=dark)
+            self._legend_items.append(s)
+            self.legend.addItem(s, names[k] if len(names[k]) < 24 else names[k][:22] + "…")
+        if view.n_test:
+            s = pg.ScatterPlotItem(size=11, symbol="t1", brush=pg.mkBrush("#bbbbbb"), pen=tpen)
+            self._legend_items.append(s)
+            self.legend.addItem(s, "test")
+        s = pg.ScatterPlotItem(size=13, symbol="o", brush=None, pen=pg.mkPen("#000000", width=2.2))
+        self._legend_items.append(s)
+        self.legend.addItem(s, "misclassified")
+        shown = view.train_xy.shape[0]
+        text = []
+        if shown < view.n_train:
+            text.append(f"showing {shown:,} of {view.n_train:,} training points")
+        if not view.exact:
+            text.append("2-D slice: other features at their mean")
+        self.note.setText("   ".join(text))
+        self.note.setPos(x1, y0)
+        plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self.levels_curve.setData([], [])
+        self.boundary_curve.setData([], [])
+        self._last = None
+
+    def set_options(self, *, levels: bool | None = None, test: bool | None = None, wrong: bool | None = None):
+        if levels is not None:
+            self.show_levels = levels
+        if test is not None:
+            self.show_test = test
+            self.test_scatter.setVisible(test)
+        if wrong is not None:
+            self.show_wrong = wrong
+        if self._last is not None:
+            self.show(self._last)
+
+    # ------------------------------------------------------------------
+    def show(self, frame: Frame) -> None:  # noqa: A003 - the panel contract's name
+        view = self.view
+        if view is None:
+            return
+        self._last = frame
+        P = frame.grid_P
+        xs, ys = view.xs, view.ys
+        if view.kind == "binary":
+            p1 = P[:, :, 1]
+            self.image.setImage(p1, levels=(0.0, 1.0), autoLevels=False)
+            segs = contour_segments(p1, 0.5, xs, ys)
+            if self.show_levels:
+                lv = contour_levels(p1, LEVELS, xs, ys)
+            else:
+                lv = np.empty((0, 2))
+        else:
+            self.image.setImage(self._blend(P), autoLevels=False, levels=(0, 255))
+            parts = []
+            K = P.shape[2]
+            order = np.sort(P, axis=2)
+            runner_up = order[:, :, -2]
+            top = order[:, :, -1]
+            for k in range(K):
+                pk = P[:, :, k]
+                other = np.where(pk >= top, runner_up, top)
+                parts.append(contour_segments(pk - other, 0.0, xs, ys))
+            segs = np.concatenate(parts) if parts else np.empty((0, 2))
+            lv = np.empty((0, 2))
+        self._set_pairs(self.boundary_curve, segs)
+        self._set_pairs(self.levels_curve, lv)
+        if self.show_wrong:
+            wrong = [view.train_xy[frame.train_wrong]]
+            if self.show_test and view.test_xy.size:
+                wrong.append(view.test_xy[frame.test_wrong])
+            self.wrong_scatter.setData(pos=np.concatenate(wrong))
+        else:
+            self.wrong_scatter.setData(pos=np.empty((0, 2)))
+
+    @staticmethod
+    def _set_pairs(item, segs):
+        if segs.shape[0] == 0:
+            item.setData([], [])
+        else:
+            item.setData(segs[:, 0], segs[:, 1], connect="pairs")
+
+    def _blend(self, P) -> np.ndarray:
+        """Multiclass colours: Σ_k p_k · colour_k, lightened like the binary map."""
+        K = P.shape[2]
+        C = style.class_rgb(K)
+        rgb = P @ C
+        rgb = rgb + (1.0 - rgb) * 0.45
+        return np.clip(rgb * 255.0, 0, 255).astype(np.ubyte)

@@ -1,0 +1,148 @@
+"""One training run as the app sees it: an optimizer, its stopping rule, its history.
+
+Qt-free. The stopping rules are the core's (:func:`logit_gui.core.train.run`
+and :func:`~logit_gui.core.train.check_stop`); a :class:`Run` only pulls one
+iterate at a time from that stream and records it, renumbering iterations
+when the run continues from an earlier run's weights (a changed learning
+rate or penalty), so the history reads as one continuous timeline.
+
+A run is stepped by one thread at a time (the trainer thread); the history it
+appends to is thread-safe for readers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import threading
+
+from logit_gui.core import train
+from logit_gui.core.iterate import Iterate
+
+from .history import History
+
+__all__ = ["Run", "TERMINAL"]
+
+#: statuses after which Play does nothing until a setting changes
+TERMINAL = ("converged", "max_iter", "diverged")
+
+_ids = itertools.count(1)
+
+
+class Run:
+    """Steps ``optimizer`` under ``max_iter``/``tol`` and records every iterate.
+
+    With ``history`` given, the run continues that history: the optimizer's
+    iterate 0 (the same weights, evaluated by the possibly new objective)
+    replaces the history's newest entry and later iterates are numbered on
+    from it.
+    """
+
+    def __init__(self, optimizer, *, max_iter: int = 1000, tol: float = 1e-6,
+                 history: History | None = None, label: str = ""):
+        self.id = next(_ids)
+        self.optimizer = optimizer
+        self.max_iter = int(max_iter)
+        self.tol = float(tol)
+        first = optimizer.current
+        if history is None or len(history) == 0:
+            self.offset = 0
+            history = History([first]) if history is None else history
+            if len(history) == 0:
+                history.append(first)
+        else:
+            self.offset = history.latest.k
+            history.replace_last(self._renumber(first))
+            if label:
+                history.mark(label)
+        self.history = history
+        self._gen = None
+        self._lock = threading.Lock()  # one step or one change of limits at a time
+        self.status = "running"
+        self.error: str | None = None
+        # an already finished start (e.g. converged at the given weights)
+        self._classify_start()
+
+    # ------------------------------------------------------------------
+    def _renumber(self, it: Iterate) -> Iterate:
+        return it if self.offset == 0 else dataclasses.replace(it, k=it.k + self.offset)
+
+    def _classify_start(self):
+        it = self.history.latest
+        status = train.check_stop(it, self.history[0], max_iter=self.max_iter, tol=self.tol)
+        if status in ("converged", "max_iter"):
+            self.status = status
+
+    def set_limits(self, max_iter: int, tol: float) -> None:
+        """New stopping rule; a run stopped by the old one may go on."""
+        with self._lock:
+            self._set_limits(max_iter, tol)
+
+    def _set_limits(self, max_iter: int, tol: float) -> None:
+        self.max_iter = int(max_iter)
+        self.tol = float(tol)
+        self._gen = None
+        if self.status in ("converged", "max_iter"):
+            self.status = "running"
+            self._classify_start()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+    # ------------------------------------------------------------------
+    def step(self, force: bool = False) -> Iterate | None:
+        """Pull the next iterate from the core's training stream and record it.
+
+        Returns None (and records nothing) when the run has finished, unless
+        ``force``: then a converged or max_iter run takes exactly one more step
+        (the Step button at the end of the history). A diverged run never steps.
+        """
+        if self.status == "diverged":
+            return None
+        if self.finished:
+            if not force:
+                return None
+            return self._forced_step()
+        if self._gen is None:
+            budget = max(0, self.max_iter - self.history.latest.k)
+            self._gen = train.run(self.optimizer, max_iter=budget, tol=self.tol)
+            first = next(self._gen)  # the current iterate, already recorded
+            if first.status != "running":
+                self._gen = None
+                self._record(self._renumber(first))
+                return None
+        try:
+            it = next(self._gen)
+        except StopIteration:  # the stream ended without a final status (not expected)
+            self._gen = None
+            self.status = "max_iter"
+            return None
+        it = self._renumber(it)
+        self._record(it)
+        return it
+
+    def _forced_step(self) -> Iterate:
+        self._gen = None
+        gen = train.run(self.optimizer, max_iter=1, tol=0.0)
+        next(gen)
+        it = next(gen)
+        if it.status != "diverged":
+            it = self._renumber(it)
+            status = train.check_stop(it, self.history[0], max_iter=self.max_iter, tol=self.tol)
+            # the core's stream stamps its own budget; restate the run's
+            it = dataclasses.replace(it, status=status)
+        else:
+            it = self._renumber(it)
+        self._record(it)
+        return it
+
+    def _record(self, it: Iterate) -> None:
+        latest = self.history.latest
+        if latest is not None and it.k == latest.k:
+            self.history.replace_last(it)
+        else:
+            self.history.append(it)
+        self.status = it.status
+        if it.status in TERMINAL:
+            self._gen = None

@@ -1,0 +1,71 @@
+"""Everything the user can set, as plain immutable values (Qt-free).
+
+The control dock produces these; the controller turns them into core calls
+(data → :func:`~logit_gui.core.datasets.load_dataset`, model →
+:func:`~logit_gui.core.problem.build_problem`, optimizer →
+:func:`~logit_gui.core.optimizers.make_optimizer`). Which group changed
+decides what happens to the run: new data or features reset it; a new model,
+optimizer or penalty continue from the current weights unless "restart on
+change" is on (or the number of parameters changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["DataSettings", "ModelSettings", "OptimizerSettings", "RunSettings", "Settings", "SPEEDS"]
+
+#: iterations per second offered by the speed control; None = as fast as possible
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    source: str = "moons"          # a generator, a bundled dataset, or "csv"
+    csv_path: str | None = None
+    n: int = 300
+    noise: float = 0.2
+    classes: int = 2
+    imbalance: float = 1.0
+    label_noise: float = 0.0
+    outliers: float = 0.0
+    seed: int = 0
+    positive: str | None = None    # a class label: "label vs rest" (binary); None: all classes
+    test_fraction: float = 0.25
+    degree: int = 3
+    standardize: bool = True
+    view_features: tuple | None = None  # two input columns for the 2-D view; None: default (PCA beyond 2-D)
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    kind: str = "auto"             # auto | softmax | ovr  (two classes: always binary)
+    class_weight: object = None    # None | "balanced" | (α0, α1, ...)
+    l2: float = 1e-3
+    l1: float = 0.0
+    fit_intercept: bool = True
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    method: str = "gd"
+    params: tuple = (("lr", 0.5),)  # ((name, value), ...) for the method's parameters
+
+    def as_dict(self) -> dict:
+        return dict(self.params)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    speed: int | None = 50         # iterations per second; None: as fast as possible
+    max_iter: int = 2000
+    tol: float = 1e-6
+    restart_on_change: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    data: DataSettings = field(default_factory=DataSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
+    run: RunSettings = field(default_factory=RunSettings)

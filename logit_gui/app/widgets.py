@@ -1,0 +1,124 @@
+"""Small reusable widgets: a logarithmic slider with a typed value beside it."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+
+__all__ = ["LogSlider", "fmt_value"]
+
+
+def fmt_value(v: float) -> str:
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{v:.4g}"
+    return f"{v:.3g}"
+
+
+class LogSlider(QWidget):
+    """A value on a logarithmic scale: a slider (10^lo … 10^hi) and a line edit.
+
+    With ``zero=True`` the slider's leftmost position means 0 (“off”, for a
+    penalty). Typing any value in range sets it exactly; the slider moves to the
+    nearest position. ``valueChanged`` fires once per user change.
+    """
+
+    valueChanged = Signal(float)
+
+    STEPS = 240
+
+    def __init__(self, lo: float, hi: float, value: float, *, zero: bool = False, parent=None):
+        super().__init__(parent)
+        self.lo, self.hi, self.zero = math.log10(lo), math.log10(hi), zero
+        self._value = float(value)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, self.STEPS)
+        self.slider.setPageStep(self.STEPS // 12)
+        self.edit = QLineEdit()
+        self.edit.setFixedWidth(74)
+        self.edit.setAlignment(Qt.AlignRight)
+        val = QDoubleValidator(0.0 if zero else lo, hi, 12, self.edit)
+        val.setNotation(QDoubleValidator.ScientificNotation)
+        self.edit.setValidator(val)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.edit)
+        self._sync(emit=False)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderReleased.connect(self._on_release)
+        self.edit.editingFinished.connect(self._on_edit)
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setToolTip(text)
+        self.slider.setToolTip(text)
+        self.edit.setToolTip(text)
+
+    def value(self) -> float:
+        return self._value
+
+    def setValue(self, v: float) -> None:  # noqa: N802
+        """Set programmatically (no signal)."""
+        self._value = float(v)
+        self._sync(emit=False)
+
+    # ------------------------------------------------------------------
+    def _pos_of(self, v: float) -> int:
+        if v <= 0:
+            return 0
+        lv = min(max(math.log10(v), self.lo), self.hi)
+        first = 1 if self.zero else 0
+        return first + round((lv - self.lo) / (self.hi - self.lo) * (self.STEPS - first))
+
+    def _value_of(self, pos: int) -> float:
+        if self.zero and pos == 0:
+            return 0.0
+        first = 1 if self.zero else 0
+        lv = self.lo + (pos - first) / (self.STEPS - first) * (self.hi - self.lo)
+        v = 10.0 ** lv
+        # round to 2 significant digits so values read well (0.012, not 0.0123027)
+        return float(f"{v:.2g}")
+
+    def _sync(self, emit: bool) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(self._pos_of(self._value))
+        self.slider.blockSignals(False)
+        self.edit.setText(fmt_value(self._value))
+        if emit:
+            self.valueChanged.emit(self._value)
+
+    def _on_slider(self, pos: int) -> None:
+        v = self._value_of(pos)
+        self.edit.setText(fmt_value(v))
+        if self.slider.isSliderDown():
+            # while dragging: follow live (a changed learning rate is cheap to apply)
+            if v != self._value:
+                self._value = v
+                self.valueChanged.emit(v)
+            return
+        if v != self._value:
+            self._value = v
+            self.valueChanged.emit(v)
+
+    def _on_release(self) -> None:
+        self._sync(emit=False)
+
+    def _on_edit(self) -> None:
+        text = self.edit.text().strip()
+        try:
+            v = float(text)
+        except ValueError:
+            self._sync(emit=False)
+            return
+        lo = 0.0 if self.zero else 10.0 ** self.lo
+        if not (lo <= v <= 10.0 ** self.hi) or (not self.zero and v <= 0):
+            self._sync(emit=False)
+            return
+        changed = v != self._value
+        self._value = v
+        self._sync(emit=changed)
