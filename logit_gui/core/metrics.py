@@ -83,7 +83,7 @@ def balanced_accuracy(y, y_pred) -> float:
     return float(np.mean(np.diag(C)[present] / support[present]))
 
 
-def log_loss(y, P, n_classes: int | None = None) -> float:
+def log_loss(y, P) -> float:
     """Mean cross-entropy −(1/n) Σ log P[i, y_i], P clipped to [ε, 1 − ε].
 
     ``P`` (n, K) class probabilities (columns are class codes 0..K−1), or (n,)
