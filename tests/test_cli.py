@@ -163,3 +163,36 @@ def test_datasets_lists_every_dataset(capsys):
     out = capsys.readouterr().out
     for name in ("blobs", "moons", "circles", "xor", "spiral", "linear", "iris", "wine", "breast-cancer", "digits"):
         assert name in out
+
+
+def test_circles_with_quadratic_features_are_separated(capsys):
+    r = _json(capsys, "--dataset", "circles", "--features", "poly:2", "--optimizer", "newton", "--l2", "1e-3")
+    assert r["metrics"]["train"]["accuracy"] > 0.95
+    assert r["feature_names"] == ["x1", "x2", "x1^2", "x1*x2", "x2^2"]
+    lin = _json(capsys, "--dataset", "circles", "--optimizer", "newton", "--l2", "1e-3")
+    assert lin["metrics"]["train"]["accuracy"] < 0.8  # no straight line separates a ring
+
+
+def test_metrics_for_train_and_test(capsys):
+    r = _json(capsys, "--dataset", "breast-cancer", "--positive", "malignant", "--standardize", "--l2", "0.01",
+              "--test-fraction", "0.25", "--seed", "3")
+    assert r["classes"] == ["benign", "malignant"]
+    for part in ("train", "test"):
+        m = r["metrics"][part]
+        assert {"accuracy", "balanced_accuracy", "log_loss", "confusion", "roc_auc", "average_precision"} <= set(m)
+        assert m["roc_auc"] > 0.9
+    n_test = sum(map(sum, r["metrics"]["test"]["confusion"]))
+    assert n_test == 143  # ceil(0.25 · 569)
+
+
+@pytest.mark.parametrize("args, word", [
+    (["--dataset", "nope"], "nope"),
+    (["--dataset", "iris", "--positive", "tulip"], "tulip"),
+    (["--dataset", "moons", "--features", "poly:7"], "degree"),
+    (["--dataset", "moons", "--test-fraction", "1"], "test"),
+    (["--dataset", "moons", "--imbalance", "500"], "imbalance"),
+])
+def test_dataset_errors_exit_2(capsys, args, word):
+    rc, out, err = _train(capsys, *args)
+    assert rc == 2
+    assert len(err.strip().splitlines()) == 1 and word in err.lower()
