@@ -120,7 +120,7 @@ def test_frame_probabilities_come_from_the_core():
     assert f.train_acc == pytest.approx(np.mean(P.argmax(1) == p.train.y))
     assert f.test_acc is not None
     # binary: z on the sigmoid panel is the model's logit, σ(z) its probability of class 1
-    assert np.allclose(1 / (1 + np.exp(-f.z)), P[view.train_idx, 1])
+    assert np.allclose(1 / (1 + np.exp(-f.z)), P[view.train_idx[view.curve_sel], 1])
 
 
 def test_view_of_many_features_uses_principal_components():

@@ -10,12 +10,32 @@ iterates, Qt-free), :mod:`.frame` (what the panels draw, Qt-free),
 
 from __future__ import annotations
 
-__all__ = ["main"]
+import os
+import sys
+
+__all__ = ["main", "leave_a_core_for_the_display"]
+
+_BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def leave_a_core_for_the_display() -> None:
+    """Cap the BLAS thread pool at (CPU count − 1) unless the user chose a size.
+
+    The trainer's matrix products would otherwise occupy every core (OpenBLAS
+    threads also spin while they wait), and the GUI thread would draw late.
+    Effective only before NumPy is imported, which is the case when the app is
+    started by ``logit-gui`` or ``python -m logit_gui``.
+    """
+    if "numpy" in sys.modules or any(v in os.environ for v in _BLAS_VARS):
+        return
+    n = max(1, (os.cpu_count() or 2) - 1)
+    for v in _BLAS_VARS:
+        os.environ[v] = str(n)
 
 
 def main(argv=None) -> int:
     """Build the QApplication, show the main window, run the event loop; return its exit code."""
-    import sys
+    leave_a_core_for_the_display()
 
     from PySide6.QtWidgets import QApplication
 

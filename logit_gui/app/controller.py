@@ -20,6 +20,7 @@ import atexit
 import dataclasses
 import logging
 import math
+import sys
 import time
 import weakref
 from math import comb
@@ -45,6 +46,11 @@ log = logging.getLogger("logit_gui.app")
 
 #: the panels redraw at most this often
 MAX_FPS = 60.0
+
+#: the interpreter's thread switch interval while the app runs (CPython's default is 5 ms):
+#: the GUI thread and the trainer thread share the GIL, and every Qt call releases it, so
+#: with the default a redraw can wait 5 ms for the GIL after each of hundreds of Qt calls
+SWITCH_INTERVAL = 0.0005
 
 #: refuse feature maps with more polynomial features than this (memory, and nothing to see)
 MAX_FEATURES = 3000
@@ -87,6 +93,8 @@ class Controller(QObject):
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
         self._draw_timer.timeout.connect(self._draw)
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         self.trainer = TrainerThread()
         self.trainer.progressed.connect(self._on_progressed)
         self.trainer.stopped.connect(self._on_stopped)
@@ -224,6 +232,7 @@ class Controller(QObject):
         """A new optimizer on ``problem``: continue from the cursor's weights or restart."""
         playing = self._playing
         it = self.current_iterate
+        cut = len(self.run.history) if self.follow else self.run.history.index_of_k(self._cursor_k) + 1
         obj = problem.objective
         can_continue = (
             it is not None and not settings.run.restart_on_change
@@ -231,7 +240,7 @@ class Controller(QObject):
         )
         try:
             if can_continue:
-                history = self.run.history.copy(upto=self.index + 1)
+                history = self.run.history.copy(upto=cut)
                 theta0 = obj.join(it.coef, it.intercept)
                 run = self._new_run(problem, settings.optimizer, settings.run, theta0=theta0,
                                     history=history, label=label)
@@ -274,9 +283,16 @@ class Controller(QObject):
 
     @property
     def current_iterate(self):
+        """The cursor's iterate: the newest one while following, else the one scrubbed to."""
         if self.run is None or len(self.run.history) == 0:
             return None
-        return self.run.history[min(self.index, len(self.run.history) - 1)]
+        h = self.run.history
+        return h.latest if self.follow else h[h.index_of_k(self._cursor_k)]
+
+    @property
+    def shown_iterate(self):
+        """The iterate on screen (drawn at most ``max_fps`` times a second)."""
+        return self.frame.iterate if self.frame is not None else None
 
     def play(self) -> None:
         if self.run is None:
@@ -315,8 +331,9 @@ class Controller(QObject):
             self.pause()
             return
         n = len(self.run.history)
-        if self.index < n - 1:
-            self._seek(self.index + 1)
+        index = self._cursor_index()
+        if index < n - 1:
+            self._seek(index + 1)
             return
         if self.run.status == "diverged":
             self.message.emit("diverged: lower the learning rate and press R to reset", "warning")
@@ -327,7 +344,7 @@ class Controller(QObject):
     def back(self) -> None:
         if self._playing:
             self.pause()
-        self._seek(self.index - 1)
+        self._seek(self._cursor_index() - 1)
 
     def first(self) -> None:
         if self._playing:
@@ -345,6 +362,10 @@ class Controller(QObject):
         if self._playing and index < len(self.run.history) - 1:
             self.pause()
         self._seek(index)
+
+    def _cursor_index(self) -> int:
+        h = self.run.history
+        return len(h) - 1 if self.follow else h.index_of_k(self._cursor_k)
 
     def _seek(self, index: int) -> None:
         n = len(self.run.history)

@@ -368,10 +368,11 @@ class ControlPanel(QWidget):
         self.method_help.setStyleSheet("color: #555;")
         form.addRow(self.method_help)
 
-        self.lr = LogSlider(1e-4, 100.0, DEFAULTS["lr"])
+        self.lr = LogSlider(1e-4, 1e6, DEFAULTS["lr"])
         self.lr.setObjectName("opt_lr")
         self.lr.setToolTip("Learning rate η in θ ← θ − η ∇J(θ) (logarithmic slider; type any value).\n"
-                           "Too large and the loss explodes (diverged); too small and nothing moves.\n"
+                           "Too small and nothing moves; too large and J oscillates — the cross-entropy grows\n"
+                           "only linearly in θ, so it takes a huge η (≈ 10⁴–10⁶) to make it explode (diverged).\n"
                            "gd-backtracking: the first trial step of the line search.")
         self.batch = QSpinBox()
         self.batch.setObjectName("opt_batch_size")

@@ -20,8 +20,11 @@ from logit_gui.core.objective import predict_proba
 
 __all__ = ["View", "axis_labels", "Frame", "make_view", "make_frame", "MAX_POINTS"]
 
-#: at most this many samples are drawn as markers (a fixed random subset beyond)
+#: at most this many samples are drawn as markers on the data panel (a fixed random subset beyond)
 MAX_POINTS = 4000
+
+#: at most this many of those are placed on the sigmoid panel (enough to see the S-curve fill)
+MAX_CURVE_POINTS = 400
 
 #: logits beyond ±Z_CLIP are drawn at the edge (p = 1 to double precision already)
 Z_CLIP = 40.0
@@ -45,6 +48,7 @@ class View:
     test_xy: np.ndarray
     test_y: np.ndarray
     test_idx: np.ndarray
+    curve_sel: np.ndarray     # positions in train_idx of the samples on the sigmoid panel
     test_features: np.ndarray | None
     classes: tuple
     kind: str
@@ -97,6 +101,7 @@ def make_view(problem, features=None, *, grid: int = 200,
     U = np.column_stack([np.tile(xs, grid), np.repeat(ys, grid)])
     grid_features = np.ascontiguousarray(problem.features(proj.inverse(U)))
     tr_idx = _subset(train.n, max_points, seed)
+    curve_sel = _subset(tr_idx.size, MAX_CURVE_POINTS, seed + 2)
     train_features = np.ascontiguousarray(problem.features(train.X))
     if test is not None and test.n > 0:
         te_idx = _subset(test.n, max(1, max_points // 3), seed + 1)
@@ -114,7 +119,7 @@ def make_view(problem, features=None, *, grid: int = 200,
         problem=problem, projection=proj, labels=axis_labels(proj), exact=train.X.shape[1] == 2, xs=xs, ys=ys, grid_features=grid_features,
         train_xy=txy[tr_idx], train_y=np.asarray(train.y)[tr_idx], train_idx=tr_idx,
         train_features=train_features,
-        test_xy=test_xy, test_y=test_y, test_idx=te_idx, test_features=test_features,
+        test_xy=test_xy, test_y=test_y, test_idx=te_idx, test_features=test_features, curve_sel=curve_sel,
         classes=tuple(problem.classes), kind=problem.kind, n_train=train.n, n_test=n_test,
     )
 
@@ -127,9 +132,9 @@ class Frame:
     grid_P: np.ndarray         # (ny, nx, K) class probabilities on the grid
     train_acc: float
     test_acc: float | None
-    z: np.ndarray              # drawn training samples: logit (binary) or true-class margin
-    p_true: np.ndarray         # drawn training samples: probability of the true class
-    p1: np.ndarray             # drawn training samples: P(class 1) (binary) or p_true
+    z: np.ndarray              # sigmoid-panel samples: logit (binary) or true-class margin
+    p_true: np.ndarray         # sigmoid-panel samples: probability of the true class
+    p1: np.ndarray             # sigmoid-panel samples: P(class 1) (binary) or p_true
     train_wrong: np.ndarray    # drawn training samples: misclassified (bool)
     test_wrong: np.ndarray     # drawn test samples: misclassified (bool)
 
@@ -141,36 +146,49 @@ def _logit(p):
     return np.clip(z, -Z_CLIP, Z_CLIP)
 
 
+def _predict(P) -> np.ndarray:
+    """The most probable class (for two classes a comparison: much faster than argmax)."""
+    if P.shape[1] == 2:
+        return (P[:, 1] > P[:, 0]).astype(np.intp)
+    return P.argmax(axis=1)
+
+
 def make_frame(view: View, it: Iterate) -> Frame:
     kind = view.kind
     coef, intercept = it.coef, it.intercept
     ny, nx = view.ys.size, view.xs.size
     Pg = predict_proba(kind, coef, intercept, view.grid_features).reshape(ny, nx, -1)
-    Ptr = predict_proba(kind, coef, intercept, view.train_features)
     ytr = np.asarray(view.problem.train.y)
-    pred = Ptr.argmax(axis=1)
+    idx = view.train_idx[view.curve_sel]
+    if kind == "binary":
+        # the model's logit z = x·w + b on every training row: the prediction is z > 0
+        # (σ(z) > 1/2) and the sigmoid panel shows z itself (exact where σ(z) rounds to 1)
+        z_all = view.train_features @ coef[0] + intercept[0]
+        pred = (z_all > 0).astype(np.intp)
+        P = predict_proba(kind, coef, intercept, view.train_features[idx])
+    else:
+        Ptr = predict_proba(kind, coef, intercept, view.train_features)
+        pred = _predict(Ptr)
+        P = Ptr[idx]
     train_acc = float(np.mean(pred == ytr))
     test_acc = None
     test_wrong = np.zeros(view.test_y.size, dtype=bool)
     if view.test_features is not None:
         Pte = predict_proba(kind, coef, intercept, view.test_features)
         yte = np.asarray(view.problem.test.y)
-        pred_te = Pte.argmax(axis=1)
+        pred_te = _predict(Pte)
         test_acc = float(np.mean(pred_te == yte))
         test_wrong = pred_te[view.test_idx] != view.test_y
-    idx = view.train_idx
-    y = view.train_y
-    P = Ptr[idx]
+    train_wrong = pred[view.train_idx] != view.train_y
+    y = view.train_y[view.curve_sel]
     p_true = P[np.arange(idx.size), y]
     if kind == "binary":
-        # z = x·w + b, the model's logit (exact, also where σ(z) rounds to 1)
-        F = view.train_features[idx]
-        z = np.clip(F @ coef[0] + intercept[0], -Z_CLIP, Z_CLIP)
+        z = np.clip(z_all[idx], -Z_CLIP, Z_CLIP)
         p1 = P[:, 1]
     else:
         z = _logit(p_true)  # softmax: z_y − logsumexp of the others
         p1 = p_true
     return Frame(
         iterate=it, grid_P=Pg, train_acc=train_acc, test_acc=test_acc,
-        z=z, p_true=p_true, p1=p1, train_wrong=pred[idx] != y, test_wrong=test_wrong,
+        z=z, p_true=p_true, p1=p1, train_wrong=train_wrong, test_wrong=test_wrong,
     )

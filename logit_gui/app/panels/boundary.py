@@ -58,8 +58,9 @@ class BoundaryPanel(pg.PlotWidget):
         style.cache(self.colorbar, self.colorbar.getAxis("right"))
         # thin contours: aliased 1-px lines (Qt's fast path); the boundary: a bold antialiased line
         self.levels_curve = pg.PlotCurveItem(pen=pg.mkPen(QColor(30, 30, 30, 110), width=1.0),
-                                             connect="pairs", antialias=False)
-        self.boundary_curve = pg.PlotCurveItem(pen=pg.mkPen("#111111", width=3.5), connect="pairs")
+                                             connect="pairs", antialias=False, segmentedLineMode="on")
+        self.boundary_curve = pg.PlotCurveItem(pen=pg.mkPen("#111111", width=3.5), connect="pairs",
+                                               segmentedLineMode="on")
         for item in (self.levels_curve, self.boundary_curve):
             item.setZValue(5)
             plot.addItem(item)
@@ -163,8 +164,8 @@ class BoundaryPanel(pg.PlotWidget):
             p1 = P[:, :, 1]
             self.image.setImage(p1, levels=(0.0, 1.0), autoLevels=False)
             segs = contour_segments(p1, 0.5, xs, ys)
-            if self.show_levels:
-                lv = contour_levels(p1, LEVELS, xs, ys)
+            if self.show_levels:  # thin guide lines: half the grid resolution is plenty
+                lv = contour_levels(p1[::2, ::2], LEVELS, xs[::2], ys[::2])
             else:
                 lv = np.empty((0, 2))
         else:

@@ -29,7 +29,7 @@ from ..frame import Frame, View
 __all__ = ["SigmoidPanel"]
 
 #: residual lines are drawn for at most this many samples
-MAX_RESIDUALS = 400
+MAX_RESIDUALS = 150
 
 #: classes drawn in their own colour (the data sets have at most 10)
 MAX_CLASSES = 10
@@ -83,7 +83,8 @@ class SigmoidPanel(QWidget):
                                          pen=pg.mkPen(QColor(0, 0, 0, 70), width=1, style=Qt.DotLine))
         plot.addItem(self.zero_line, ignoreBounds=True)
         plot.addItem(self.half_line, ignoreBounds=True)
-        self.res_lines = pg.PlotCurveItem(pen=pg.mkPen(QColor(60, 60, 60, 45), width=1), connect="pairs", antialias=False)
+        self.res_lines = pg.PlotCurveItem(pen=pg.mkPen(QColor(60, 60, 60, 45), width=1), connect="pairs", antialias=False,
+                                          segmentedLineMode="on")
         plot.addItem(self.res_lines)
         self.curve0 = pg.PlotCurveItem(pen=pg.mkPen("#111111", width=3))
         self.curve1 = pg.PlotCurveItem(pen=pg.mkPen("#111111", width=3))
@@ -122,11 +123,13 @@ class SigmoidPanel(QWidget):
     def _scatter(self, items, x, y) -> None:
         for k, item in enumerate(items):
             if x is None or k >= len(self._members):
-                if item.data.size:
+                if item.isVisible():
                     item.setData([], [])
+                    item.hide()  # hidden items cost nothing at paint time
                 continue
             idx = self._members[k]
             item.setData(x[idx], y[idx])
+            item.show()
 
     def _label(self, axis: str, text: str) -> None:
         if self._labels.get(axis) != text:
@@ -140,7 +143,7 @@ class SigmoidPanel(QWidget):
     def set_view(self, view: View) -> None:
         self.view = view
         K = view.K
-        y = view.train_y
+        y = view.train_y[view.curve_sel]
         self._members = [np.flatnonzero(y == k) for k in range(min(K, MAX_CLASSES))]
         for k in range(MAX_CLASSES):
             self.on_curve[k].setData([], [])
@@ -150,7 +153,7 @@ class SigmoidPanel(QWidget):
         binary = view.kind == "binary"
         self.residuals.setEnabled(binary)
         self.ce_mode.setEnabled(True)
-        shown = y.size
+        shown = view.curve_sel.size
         self.info.setText(f"{shown:,} of {view.n_train:,} samples" if shown < view.n_train else "")
         self._zmax = 6.0
         self._curve_key = None
@@ -174,7 +177,7 @@ class SigmoidPanel(QWidget):
             self._zmax = style.nice_ceil(want)
         zmax = self._zmax
         self._curves(binary, ce, zmax)
-        y = view.train_y
+        y = view.train_y[view.curve_sel]
         if binary:
             if ce:
                 loss = np.where(y == 1, -log_sigmoid(z), -log_sigmoid(-z))

@@ -1,0 +1,155 @@
+"""Display rate of the app while it trains, and what the open window costs the trainer.
+
+n = 1e5 samples (moons, polynomial degree 3, standardized: 9 features), a
+200 × 200 probability grid. For each optimizer, in separate processes:
+
+* headless: the app's trainer thread (:class:`logit_gui.app.worker.TrainerThread`)
+  stepping the run as fast as it can, no window;
+* window: the main window open and playing at full speed.
+
+Reported: trainer iterations per second in both (goal: window ≥ 0.8 × headless)
+and display updates (frames drawn) per second with the window open (goal ≥ 30).
+
+Run by hand (not in CI):
+
+    python benchmarks/bench_display.py [--seconds 6] [--n 100000] [--optimizers gd,lbfgs]
+
+Uses Qt's offscreen platform unless QT_QPA_PLATFORM is set (e.g. xcb under Xvfb).
+Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _settings(n: int, method: str):
+    from logit_gui.app.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
+
+    params = {"gd": (("lr", 1.0),), "adam": (("lr", 0.05),), "lbfgs": (("memory", 10),)}.get(method, ())
+    return Settings(
+        DataSettings(source="moons", n=n, noise=0.2, degree=3, standardize=True, test_fraction=0.0),
+        ModelSettings(l2=1e-4),
+        OptimizerSettings(method, params),
+        RunSettings(speed=None, max_iter=10**9, tol=0.0),
+    )
+
+
+def one(mode: str, method: str, n: int, seconds: float) -> dict:
+    """Measure in this process; returns a dict (printed as JSON by the child)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    settings = _settings(n, method)
+    if mode == "window":
+        from logit_gui.app.main_window import MainWindow
+
+        w = MainWindow(settings)
+        w.resize(1560, 940)
+        w.show()
+        app.processEvents()
+        c = w.controller
+        trainer = c.trainer
+        start = {}
+
+        def begin():
+            start["t"] = time.perf_counter()
+            start["it"] = trainer.iterations
+            start["draws"] = c.draws
+            c.play()
+
+        QTimer.singleShot(300, begin)
+        QTimer.singleShot(int(300 + seconds * 1000), app.quit)
+        app.exec()
+        elapsed = time.perf_counter() - start["t"]
+        iters = trainer.iterations - start["it"]
+        draws = c.draws - start["draws"]
+        k = c.run.history.latest.k
+        w.close()
+        return {"mode": mode, "method": method, "n": n, "seconds": elapsed, "iterations": iters,
+                "it_per_s": iters / elapsed, "fps": draws / elapsed, "k": k}
+    # headless: the same thread class and run, no window, no controller
+    from logit_gui.app.controller import Controller
+    from logit_gui.app.frame import make_view  # noqa: F401 - same imports as the app
+    from logit_gui.app.worker import TrainerThread
+
+    ctl = Controller(settings)
+    ctl.load()
+    run = ctl.run
+    ctl.shutdown()  # only its problem and run are used: no display
+    trainer = TrainerThread()
+    trainer.progressed.connect(lambda _id: trainer.ack())
+    trainer.set_speed(None)
+    trainer.set_run(run, play=False)
+    trainer.start()
+    start = {}
+
+    def begin():
+        start["t"] = time.perf_counter()
+        start["it"] = trainer.iterations
+        trainer.play()
+
+    QTimer.singleShot(300, begin)
+    QTimer.singleShot(int(300 + seconds * 1000), app.quit)
+    app.exec()
+    elapsed = time.perf_counter() - start["t"]
+    iters = trainer.iterations - start["it"]
+    trainer.shutdown()
+    return {"mode": mode, "method": method, "n": n, "seconds": elapsed, "iterations": iters,
+            "it_per_s": iters / elapsed, "fps": 0.0, "k": run.history.latest.k}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=6.0)
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--optimizers", default="gd,adam,lbfgs")
+    ap.add_argument("--blas-threads", default="app",
+                    help='BLAS threads in both measurements: "app" (what logit-gui does: CPUs − 1), '
+                         '"default" (the library\'s own choice) or a number')
+    ap.add_argument("--one", nargs=2, metavar=("MODE", "METHOD"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(args.one[0], args.one[1], args.n, args.seconds)))
+        return 0
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.blas_threads != "default":
+        n = str(max(1, (os.cpu_count() or 2) - 1)) if args.blas_threads == "app" else args.blas_threads
+        for v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[v] = n
+    blas = env.get("OPENBLAS_NUM_THREADS", "library default")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    rows = []
+    for method in args.optimizers.split(","):
+        res = {}
+        for mode in ("headless", "window"):
+            cmd = [sys.executable, __file__, "--one", mode, method, "--n", str(args.n), "--seconds", str(args.seconds)]
+            r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                print(r.stderr, file=sys.stderr)
+                return 1
+            res[mode] = json.loads(r.stdout.strip().splitlines()[-1])
+        rows.append((method, res["headless"], res["window"]))
+    print(f"n = {args.n:,}, 200×200 grid, {args.seconds:g} s per measurement, "
+          f"platform {env['QT_QPA_PLATFORM']}, {os.cpu_count()} CPUs, BLAS threads: {blas}\n")
+    print("| optimizer | trainer it/s headless | trainer it/s window open | ratio (goal ≥ 0.8) "
+          "| display updates/s (goal ≥ 30) |")
+    print("|---|---:|---:|---:|---:|")
+    for method, h, w in rows:
+        print(f"| {method} | {h['it_per_s']:.1f} | {w['it_per_s']:.1f} | {w['it_per_s'] / h['it_per_s']:.2f} "
+              f"| {w['fps']:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
