@@ -405,3 +405,41 @@ def test_screenshot_of_the_main_window(make_window, qtbot, tmp_path):
     # a 2× render for slides scales text and lines with the picture
     big = w.save_image(str(tmp_path / "main_window@2x.png"), scale=2.0)
     assert big.width() == 2 * w.width()
+
+
+def test_a_failing_optimizer_reaches_the_status_bar_and_the_log(make_window, qtbot, monkeypatch):
+    w = make_window()
+    c = w.controller
+
+    def boom(self, force=False):
+        raise RuntimeError("simulated failure inside the optimizer")
+
+    monkeypatch.setattr(type(c.run), "step", boom)
+    w.actions["play"].trigger()
+    qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)
+    assert "simulated failure" in w.statusBar().currentMessage()
+    assert "simulated failure" in w.last_error
+    qtbot.waitUntil(lambda: "simulated failure" in w.log_view.toPlainText(), timeout=WAIT)
+    assert "Traceback" in w.log_view.toPlainText()  # the whole story is in the log
+    monkeypatch.undo()
+    w.actions["step"].trigger()  # the app goes on working
+    qtbot.waitUntil(lambda: len(c.run.history) == 2, timeout=WAIT)
+
+
+def test_sigmoid_panel_modes(make_window, qtbot):
+    w = make_window()
+    c = w.controller
+    for _ in range(3):
+        n = len(c.run.history)
+        w.actions["step"].trigger()
+        qtbot.waitUntil(lambda: len(c.run.history) == n + 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: c.shown_iterate is c.run.history.latest, timeout=WAIT)
+    z = c.frame.z
+    xs, ys = w.sigmoid.on_curve[1].getData()
+    assert xs.size > 0 and np.allclose(ys, 1 / (1 + np.exp(-xs)))  # each sample sits on σ(z)
+    w.sigmoid.ce_mode.setChecked(True)
+    xs, ys = w.sigmoid.on_curve[1].getData()
+    assert np.allclose(ys, np.log1p(np.exp(-xs)))  # class 1: −log σ(z)
+    xs0, ys0 = w.sigmoid.on_curve[0].getData()
+    assert np.allclose(ys0, np.log1p(np.exp(xs0)))  # class 0: −log(1 − σ(z))
+    assert z.size == xs.size + xs0.size

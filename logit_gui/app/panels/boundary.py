@@ -12,10 +12,13 @@ Every item is created once in ``__init__``; :meth:`set_view` (new data) and
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import style
 from ..frame import Frame, View
@@ -26,20 +29,36 @@ __all__ = ["BoundaryPanel"]
 LEVELS = (0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9)
 
 
-class BoundaryPanel(pg.PlotWidget):
+class BoundaryPanel(QWidget):
     """Data and decision boundary; one :meth:`show` per iterate."""
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent)
         self.setObjectName("boundary")
-        self.setToolTip(
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 0, 6, 0)
+        # the legend sits above the plot, where it never hides a data point
+        self.legend_label = QLabel("")
+        self.legend_label.setObjectName("boundary_legend")
+        self.legend_label.setTextFormat(Qt.RichText)
+        self.legend_label.setToolTip("Marker meanings: class colours (training samples ●), "
+                                     "test samples ▲, misclassified samples ringed ◯.")
+        self.legend_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        bar.addWidget(self.legend_label, 1)
+        lay.addLayout(bar)
+        self.plot_widget = pg.PlotWidget(background="w")
+        lay.addWidget(self.plot_widget, 1)
+        self.plot_widget.setToolTip(
             "Data and decision boundary.\n"
             "Colour: the model's probability p(x) = σ(wᵀφ(x) + b) of the red class (binary),\n"
             "or each class's colour weighted by its softmax probability (multiclass).\n"
             "Bold line: p = 0.5, the decision boundary. Thin lines: p = 0.1 … 0.9.\n"
             "● training samples, ▲ test samples, ○ black ring: misclassified."
         )
-        plot = self.getPlotItem()
+        plot = self.plot_widget.getPlotItem()
         self.plot = plot
         style.style_plot(plot, left="x2", bottom="x1")
         plot.setMenuEnabled(False)
@@ -72,14 +91,10 @@ class BoundaryPanel(pg.PlotWidget):
         for z, item in ((10, self.train_scatter), (11, self.test_scatter), (12, self.wrong_scatter)):
             item.setZValue(z)
             plot.addItem(item)
-        self.legend = plot.addLegend(offset=(8, 8), labelTextSize=f"{style.FONT_PT}pt",
-                                     brush=QColor(255, 255, 255, 215), pen=pg.mkPen("#999999"))
-        self.legend.setZValue(30)
         style.cache(self.train_scatter, self.test_scatter)
-        self.note = pg.TextItem("", color="#444444", anchor=(1, 1))
+        self.note = pg.TextItem("", color="#444444", anchor=(1, 1), fill=QColor(255, 255, 255, 170))
         self.note.setZValue(31)
         plot.addItem(self.note, ignoreBounds=True)
-        self._legend_items: list = []
         self.view: View | None = None
         self.show_levels = True
         self.show_test = True
@@ -114,27 +129,25 @@ class BoundaryPanel(pg.PlotWidget):
         self.wrong_scatter.setData(pos=np.empty((0, 2)))
         plot.setLabel("bottom", view.labels[0], color=style.TEXT, **{"font-size": f"{style.FONT_PT + 2}pt"})
         plot.setLabel("left", view.labels[1], color=style.TEXT, **{"font-size": f"{style.FONT_PT + 2}pt"})
-        # legend: one entry per class, then the marker meanings (rebuilt only with new data)
-        self.legend.clear()
-        self._legend_items = []
+        # legend: one entry per class, then the marker meanings (set only with new data)
+        items = []
         for k in range(K):
-            s = pg.ScatterPlotItem(size=10, symbol="o", brush=brushes[k], pen=dark)
-            self._legend_items.append(s)
-            self.legend.addItem(s, names[k] if len(names[k]) < 24 else names[k][:22] + "…")
+            name = html.escape(names[k] if len(names[k]) < 24 else names[k][:22] + "…")
+            items.append(f"<span style='color:{style.CLASS_COLORS[k % len(style.CLASS_COLORS)]};"
+                         f"font-size:{style.FONT_PT + 5}pt'>●</span>&nbsp;{name}")
         if view.n_test:
-            s = pg.ScatterPlotItem(size=11, symbol="t1", brush=pg.mkBrush("#bbbbbb"), pen=tpen)
-            self._legend_items.append(s)
-            self.legend.addItem(s, "test")
-        s = pg.ScatterPlotItem(size=13, symbol="o", brush=None, pen=pg.mkPen("#000000", width=2.2))
-        self._legend_items.append(s)
-        self.legend.addItem(s, "misclassified")
+            items.append(f"<span style='color:#555;font-size:{style.FONT_PT + 3}pt'>▲</span>&nbsp;test")
+        items.append(f"<span style='font-size:{style.FONT_PT + 5}pt'>◯</span>&nbsp;misclassified")
+        self.legend_label.setText(
+            f"<span style='font-size:{style.FONT_PT + 1}pt'>" + "&nbsp;&nbsp;&nbsp;".join(items) + "</span>")
         shown = view.train_xy.shape[0]
         text = []
         if shown < view.n_train:
             text.append(f"showing {shown:,} of {view.n_train:,} training points")
         if not view.exact:
-            text.append("2-D slice: other features at their mean")
-        self.note.setText("   ".join(text))
+            text.append("a 2-D slice of the model through the training mean")
+        self.note.setText(";  ".join(text))
+        self.note.setVisible(bool(text))
         self.note.setPos(x1, y0)
         plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.levels_curve.setData([], [])
