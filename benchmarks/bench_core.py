@@ -66,7 +66,7 @@ def bench_gd(sizes, dims, repeats):
                 X, y = _data(n, d)
                 path = os.path.join(tmp, f"d{n}_{d}.npz")
                 np.savez(path, X=X, y=y)
-                iters = int(min(2000, max(20, 3e8 / (n * (d + 1)))))
+                iters = int(min(2000, max(50, 1.5e9 / (n * (d + 1)))))  # a few seconds of floor: start-up amortized as in a real run
                 ours = [sys.executable, "-m", "logit_gui", "train", "--npz", path, "--optimizer", "gd",
                         "--lr", "0.1", "--tol", "0", "--max-iter", str(iters), "--json", os.path.join(tmp, "o.json")]
                 floor = [sys.executable, floor_py, path, str(iters), "0.1"]
