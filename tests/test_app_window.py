@@ -258,7 +258,7 @@ def test_display_is_coalesced_to_display_rate(make_window, qtbot):
     draws = c.draws - draws0
     iters = c.trainer.iterations - it0
     assert draws <= 61 * elapsed + 3
-    assert iters > 3 * draws  # the trainer is not held back to the display rate
+    assert iters > 2 * draws  # one frame shows many iterates: the trainer is not held to the display
     assert draws >= 5  # and the panels did move
 
 
@@ -354,9 +354,9 @@ def test_optimizer_rows_and_lipschitz_step(make_window, qtbot):
     ctl.l1.setValue(0.01)
     ctl.l1.valueChanged.emit(0.01)
     ctl.method.setCurrentIndex(ctl.method.findData("newton"))
-    assert w.controller.run.optimizer.name != "newton"
+    assert w.controller.run.optimizer.name == "adam"
     assert "L1" in w.last_error
-    assert run is not None
+    assert ctl.method.currentData() == "adam"  # the dock shows what is actually running
 
 
 def test_multiclass_and_real_data(make_window, qtbot):
@@ -382,6 +382,12 @@ def test_multiclass_and_real_data(make_window, qtbot):
     assert "iris" in w.header.text()
     w.controls.view_mode.setCurrentIndex(1)  # two chosen features instead
     assert c.view.labels == ("sepal length (cm)", "sepal width (cm)")
+    # "virginica vs rest": a binary task on the same data
+    pos = w.controls.positive
+    pos.setCurrentIndex(pos.findData("virginica"))
+    assert c.problem.kind == "binary" and str(c.problem.classes[1]) == "virginica"
+    assert w.boundary.colorbar.isVisible()
+    assert pos.count() == 4 and pos.currentData() == "virginica"
 
 
 def test_screenshot_of_the_main_window(make_window, qtbot, tmp_path):

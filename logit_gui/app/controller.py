@@ -75,7 +75,8 @@ class Controller(QObject):
         self.grid = grid
         self.history_capacity = history_capacity
         self.min_interval = 1.0 / max_fps
-        self.dataset = None
+        self.dataset = None         # the data set the model is trained on
+        self.source_dataset = None  # the same before "X vs rest" (all its classes)
         self.problem = None
         self.view: View | None = None
         self.run: Run | None = None
@@ -116,15 +117,17 @@ class Controller(QObject):
     def load(self, settings: Settings | None = None) -> None:
         """Build everything from ``settings`` (raises LogitError; nothing changes then)."""
         settings = settings or self.settings
-        dataset = self._dataset(settings.data)
+        source, dataset = self._dataset(settings.data)
         problem = self._problem(dataset, settings.data, settings.model)
         view = make_view(problem, settings.data.view_features, grid=self.grid)
         run = self._new_run(problem, settings.optimizer, settings.run)
         self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
+        self.source_dataset = source
         self.viewChanged.emit(view)
         self._install(run, play=False)
 
     def _dataset(self, d: DataSettings):
+        """(the data set as loaded, the one trained on: after “X vs rest” if asked)."""
         if d.source == "csv":
             if d.csv_path not in self._csv_cache:
                 from logit_gui.core.csvio import read_csv
@@ -138,9 +141,7 @@ class Controller(QObject):
                 d.source, n=d.n, noise=d.noise, classes=classes, imbalance=d.imbalance,
                 label_noise=d.label_noise, outliers=d.outliers, seed=d.seed,
             )
-        if d.positive is not None:
-            ds = datasets.to_binary(ds, d.positive)
-        return ds
+        return ds, (datasets.to_binary(ds, d.positive) if d.positive is not None else ds)
 
     def _problem(self, dataset, d: DataSettings, m: ModelSettings):
         n_in = dataset.X.shape[1]

@@ -7,7 +7,6 @@ comes back as a frame.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import logging
 import math
@@ -288,8 +287,8 @@ class MainWindow(QMainWindow):
         self.timeline.valueChanged.connect(self._on_timeline)
         ctl = self.controls
         ctl.dataChanged.connect(self._on_data_settings)
-        ctl.modelChanged.connect(lambda: (c.apply_model(ctl.model_settings()), self._update_header()))
-        ctl.optimizerChanged.connect(lambda: (c.apply_optimizer(ctl.optimizer_settings()), self._update_header()))
+        ctl.modelChanged.connect(lambda: self._applied(c.apply_model(ctl.model_settings())))
+        ctl.optimizerChanged.connect(lambda: self._applied(c.apply_optimizer(ctl.optimizer_settings())))
         ctl.runChanged.connect(lambda: c.apply_run(ctl.run_settings()))
         ctl.displayChanged.connect(self._on_display)
         self._on_display()
@@ -361,16 +360,25 @@ class MainWindow(QMainWindow):
                                   wrong=ctl.show_wrong.isChecked())
 
     def _on_data_settings(self) -> None:
-        if self.controller.apply_data(self.controls.data_settings()):
+        if self._applied(self.controller.apply_data(self.controls.data_settings())):
             self._dataset_info()
 
+    def _applied(self, ok: bool) -> bool:
+        """After a settings change: on success update the header; on failure (the message
+        is in the status bar) put the dock back to what is actually running."""
+        if ok:
+            self._update_header()
+        else:
+            self.controls.set_settings(self.controller.settings)
+            self._dataset_info()
+        return ok
+
     def _dataset_info(self) -> None:
-        ds = self.controller.dataset
-        if ds is None:
+        c = self.controller
+        if c.source_dataset is None:
             return
-        d = self.controller.settings.data
-        base = self.controller._dataset(dataclasses.replace(d, positive=None)) if d.positive else ds
-        self.controls.set_dataset_info(base.classes, base.feature_names, d.positive)
+        ds = c.source_dataset  # before "X vs rest": all its classes can be chosen
+        self.controls.set_dataset_info(ds.classes, ds.feature_names, c.settings.data.positive)
         self._update_header()
 
     def _update_header(self) -> None:
