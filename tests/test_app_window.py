@@ -101,7 +101,7 @@ def test_step_and_back_show_exactly_the_recorded_iterates(make_window, qtbot):
     c = w.controller
     for n in range(1, 7):
         w.actions["step"].trigger()  # at the end of history: exactly one new iterate
-        qtbot.waitUntil(lambda: len(c.run.history) == n + 1 and c.shown_iterate is c.run.history.latest,
+        qtbot.waitUntil(lambda n=n: len(c.run.history) == n + 1 and c.shown_iterate is c.run.history.latest,
                         timeout=WAIT)
     recorded = list(c.run.history)
     assert [it.k for it in recorded] == list(range(7))
@@ -315,7 +315,7 @@ def test_bad_csv_keeps_the_previous_data(make_window, qtbot, tmp_path):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))
     y = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
-    good.write_text("u,v,w,label\n" + "\n".join(f"{a:.4f},{b:.4f},{d:.4f},{t}" for (a, b, d), t in zip(X, y)))
+    good.write_text("u,v,w,label\n" + "\n".join(f"{a:.4f},{b:.4f},{d:.4f},{t}" for (a, b, d), t in zip(X, y, strict=True)))
     assert w.open_csv(str(good)) is True
     assert c.problem.train.n + (c.problem.test.n if c.problem.test else 0) == 60
     assert c.view.labels[0].startswith("PC1")  # three inputs: the principal-component plane
@@ -350,7 +350,6 @@ def test_optimizer_rows_and_lipschitz_step(make_window, qtbot):
     assert ctl.lr.isVisible() and ctl.beta1.isVisible() and not ctl.memory.isVisible()
     assert not ctl.lipschitz.isVisible()
     # L1 with Newton is refused by the core: a message, and the previous run stays
-    run = w.controller.run
     ctl.l1.setValue(0.01)
     ctl.l1.valueChanged.emit(0.01)
     ctl.method.setCurrentIndex(ctl.method.findData("newton"))
@@ -438,7 +437,7 @@ def test_sigmoid_panel_modes(make_window, qtbot):
     for _ in range(3):
         n = len(c.run.history)
         w.actions["step"].trigger()
-        qtbot.waitUntil(lambda: len(c.run.history) == n + 1, timeout=WAIT)
+        qtbot.waitUntil(lambda n=n: len(c.run.history) == n + 1, timeout=WAIT)
     qtbot.waitUntil(lambda: c.shown_iterate is c.run.history.latest, timeout=WAIT)
     z = c.frame.z
     xs, ys = w.sigmoid.on_curve[1].getData()

@@ -15,7 +15,6 @@ import os
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -458,7 +457,7 @@ class MainWindow(QMainWindow):
     def save_image_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save image", "logit-gui.png", "PNG images (*.png)")
         if path:
-            self.save_image(path)
+            self.save_image(path, scale=2.0)  # crisp on a slide: text and lines scale too
 
     def save_image(self, path: str, scale: float = 1.0, widget: QWidget | None = None) -> QImage:
         """Render ``widget`` (default: the whole window) to a PNG at ``scale`` × its size.

@@ -13,6 +13,9 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
+#: finer steps, for an axis that grows with the run (the iteration axis)
+FINE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
 __all__ = [
     "apply",
     "CLASS_COLORS",
@@ -56,7 +59,7 @@ def class_rgb(K: int) -> np.ndarray:
     return np.array([[class_color(k).redF(), class_color(k).greenF(), class_color(k).blueF()] for k in range(K)])
 
 
-def probability_colormap(lighten: float = 0.35) -> pg.ColorMap:
+def probability_colormap(lighten: float = 0.45) -> pg.ColorMap:
     """CET-D1 (blue–white–red, perceptually uniform), blended towards white by ``lighten``."""
     base = pg.colormap.get("CET-D1")
     lut = base.getLookupTable(nPts=256, alpha=False).astype(np.float64)
@@ -71,12 +74,12 @@ def tick_font() -> QFont:
     return f
 
 
-def nice_ceil(x: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ x (x > 0)."""
+def nice_ceil(x: float, steps=(1.0, 2.0, 2.5, 5.0, 10.0)) -> float:
+    """The smallest of ``steps`` × 10^k that is ≥ x (x > 0)."""
     if not np.isfinite(x) or x <= 0:
         return 1.0
     e = np.floor(np.log10(x))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for m in steps:
         v = m * 10.0 ** e
         if v >= x * (1 - 1e-12):
             return float(v)

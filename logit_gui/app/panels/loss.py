@@ -139,7 +139,7 @@ class LossPanel(QWidget):
         self._update_marks(h.marks)
 
     def _update_range(self, k, obj, test, gn, log) -> None:
-        x1 = style.nice_ceil(max(float(k[-1]) if k.size else 1.0, 5.0))
+        x1 = style.nice_ceil(max(float(k[-1]) if k.size else 1.0, 5.0), style.FINE_STEPS)
         vals = [obj, test] + ([gn] if self.show_grad.isChecked() else [])
         v = np.concatenate(vals)
         v = v[np.isfinite(v)]
