@@ -1,5 +1,8 @@
 """The app's Qt-free parts: history, run, contours, frames."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -131,3 +134,20 @@ def test_view_of_many_features_uses_principal_components():
     f = make_frame(view, make_optimizer("lbfgs", p.objective).step())
     assert f.grid_P.shape == (30, 30, 3)
     assert np.all((f.p_true > 0) & (f.p_true <= 1))
+
+
+def test_the_app_model_needs_no_qt():
+    """Run, history, frames, settings and contours import (and work) with Qt made unimportable."""
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
+        "            raise ImportError('no Qt here: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import logit_gui.app, logit_gui.app.history, logit_gui.app.session, logit_gui.app.frame\n"
+        "import logit_gui.app.settings, logit_gui.app.panels.contour\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr

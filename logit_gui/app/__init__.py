@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["main", "leave_a_core_for_the_display"]
+__all__ = ["main", "leave_a_core_for_the_display", "qt_is_broken"]
 
 _BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -33,9 +33,32 @@ def leave_a_core_for_the_display() -> None:
         os.environ[v] = str(n)
 
 
+def qt_is_broken() -> str | None:
+    """Why the installed Qt binding cannot run the app, or None.
+
+    PySide6 6.12.0 built for the stable ABI mishandles the reference counts of None,
+    True and False (in signal emission and ``QObject.property``). Python ≥ 3.12 makes
+    those objects immortal, which hides it; on 3.11 the interpreter aborts with
+    "deallocating None/True" after a few thousand Qt calls.
+    """
+    try:
+        import PySide6
+    except ImportError:
+        return "PySide6 is not installed (pip install PySide6-Essentials)"
+    version = tuple(int(p) for p in PySide6.__version__.split(".")[:2] if p.isdigit())
+    if version == (6, 12) and sys.version_info < (3, 12):
+        return (f"PySide6 {PySide6.__version__} crashes on Python {sys.version_info.major}.{sys.version_info.minor} "
+                "(a reference-count bug): install PySide6-Essentials<6.12, or use Python >= 3.12")
+    return None
+
+
 def main(argv=None) -> int:
     """Build the QApplication, show the main window, run the event loop; return its exit code."""
     leave_a_core_for_the_display()
+    problem = qt_is_broken()
+    if problem and not os.environ.get("LOGIT_GUI_IGNORE_QT_CHECK"):
+        print(f"logit-gui: {problem}", file=sys.stderr)
+        return 1
 
     from PySide6.QtWidgets import QApplication
 

@@ -447,6 +447,13 @@ class Controller(QObject):
         if self.run is None or self.view is None or self._closed:
             return
         self._draw_timer.stop()
+        self.trainer.set_drawing(True)
+        try:
+            self._draw_frame()
+        finally:
+            self.trainer.set_drawing(False)
+
+    def _draw_frame(self) -> None:
         t0 = time.monotonic()
         self._last_draw = t0
         h = self.run.history
@@ -460,7 +467,7 @@ class Controller(QObject):
         if self.frame is None or self.frame.iterate is not it:
             self.frame = make_frame(self.view, it)
         self.draws += 1
-        self.frameChanged.emit(self.frame)
+        self.frameChanged.emit(self.frame)  # the window paints the panels right away
         self._publish_status()
         self._last_draw_end = time.monotonic()
         self._last_cost = self._last_draw_end - t0

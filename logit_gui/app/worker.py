@@ -24,7 +24,10 @@ from PySide6.QtCore import QThread, Signal
 
 from .session import Run
 
-__all__ = ["TrainerThread"]
+__all__ = ["TrainerThread", "POLITE_STEP"]
+
+#: steps shorter than this (seconds) wait while the GUI draws a frame (see set_drawing)
+POLITE_STEP = 0.001
 
 log = logging.getLogger("logit_gui.app")
 
@@ -52,6 +55,7 @@ class TrainerThread(QThread):
         self._ips: float | None = None  # iterations per second; None: as fast as possible
         self._pending = False
         self._busy = False
+        self._drawing = False  # the GUI thread is drawing a frame
         self.iterations = 0  # total steps taken (for benchmarks)
 
     # ------------------------------------------------------------------
@@ -88,6 +92,20 @@ class TrainerThread(QThread):
         with self._cond:
             self._ips = ips if ips and ips > 0 else None
             self._cond.notify_all()
+
+    def set_drawing(self, on: bool) -> None:
+        """The GUI thread starts (True) or ends (False) drawing a frame.
+
+        While it draws, a trainer whose steps are short (mostly Python, holding the
+        interpreter lock) waits instead of taking the lock back after every NumPy call:
+        otherwise each of the frame's hundreds of Qt calls would wait for the lock and
+        a frame would take many times its cost. Long steps (time spent inside NumPy,
+        without the lock) go on in parallel.
+        """
+        with self._cond:
+            self._drawing = on
+            if not on:
+                self._cond.notify_all()
 
     def ack(self) -> None:
         """The GUI has taken the pending ``progressed``: the next one may be sent."""
@@ -140,7 +158,9 @@ class TrainerThread(QThread):
                 self._busy = True
                 start = now
             try:
+                t_step = time.perf_counter()
                 it = run.step(force=forced)
+                t_step = time.perf_counter() - t_step
             except Exception as exc:  # reported, never swallowed
                 log.error("the optimizer raised:\n%s", traceback.format_exc())
                 with self._cond:
@@ -164,6 +184,12 @@ class TrainerThread(QThread):
                     self._pending = True
                 ips = self._ips
                 idle = current and not self._playing and self._steps == 0
+            if t_step < POLITE_STEP:
+                with self._cond:
+                    waited = 0
+                    while self._drawing and not self._quit and waited < 20:
+                        self._cond.wait(0.005)
+                        waited += 1
             # the next step is due one period after this one started (no catch-up bursts)
             next_due = max(next_due, start) + 1.0 / ips if ips else start
             if send:

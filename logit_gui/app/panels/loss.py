@@ -69,6 +69,7 @@ class LossPanel(QWidget):
         style.style_plot(plot, left="objective J", bottom="iteration k")
         # ranges are set by _redraw, in nice steps, so the cached axes rarely re-render
         plot.disableAutoRange()
+
         plot.getViewBox().setMouseEnabled(x=False, y=False)
         self._range = None
         self.legend = plot.addLegend(offset=(-8, 8), labelTextSize=f"{style.FONT_PT}pt",
@@ -77,6 +78,11 @@ class LossPanel(QWidget):
         self.test_curve = plot.plot([], [], pen=pg.mkPen(style.TEST_COLOR, width=2.5, style=Qt.DashLine))
         self.grad_curve = plot.plot([], [], pen=pg.mkPen(style.GRAD_COLOR, width=1.8, style=Qt.DotLine))
         self._legend_key = None
+        for curve in (self.train_curve, self.test_curve, self.grad_curve):
+            # thousands of iterates on a few hundred pixels: draw each pixel column's min and max
+            curve.opts["autoDownsampleFactor"] = 1.0  # about one min/max pair per pixel column
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#111111", width=1.5))
         self.cursor_dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(style.TRAIN_COLOR),
                                              pen=pg.mkPen("#111111", width=1.5))

@@ -29,7 +29,7 @@ from ..frame import Frame, View
 __all__ = ["SigmoidPanel"]
 
 #: residual lines are drawn for at most this many samples
-MAX_RESIDUALS = 150
+MAX_RESIDUALS = 100
 
 #: classes drawn in their own colour (the data sets have at most 10)
 MAX_CLASSES = 10
@@ -83,7 +83,7 @@ class SigmoidPanel(QWidget):
                                          pen=pg.mkPen(QColor(0, 0, 0, 70), width=1, style=Qt.DotLine))
         plot.addItem(self.zero_line, ignoreBounds=True)
         plot.addItem(self.half_line, ignoreBounds=True)
-        self.res_lines = pg.PlotCurveItem(pen=pg.mkPen(QColor(60, 60, 60, 45), width=1), connect="pairs", antialias=False,
+        self.res_lines = pg.PlotCurveItem(pen=pg.mkPen(QColor(200, 200, 200), width=1), connect="pairs", antialias=False,
                                           segmentedLineMode="on")
         plot.addItem(self.res_lines)
         self.curve0 = pg.PlotCurveItem(pen=pg.mkPen("#111111", width=3))
