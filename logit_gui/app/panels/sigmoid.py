@@ -25,6 +25,7 @@ from logit_gui.core.objective import log_sigmoid, sigmoid
 
 from .. import style
 from ..frame import Frame, View
+from .markers import MovingScatter
 
 __all__ = ["SigmoidPanel"]
 
@@ -96,9 +97,9 @@ class SigmoidPanel(QWidget):
         self.on_curve = []
         self.at_label = []
         for k in range(MAX_CLASSES):
-            on = pg.ScatterPlotItem(size=7, pen=pg.mkPen(QColor(20, 20, 20, 150), width=0.8),
+            on = MovingScatter(size=7, pen=pg.mkPen(QColor(20, 20, 20, 150), width=0.8),
                                     brush=pg.mkBrush(style.class_color(k, 215)))
-            at = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(style.class_color(k, 110)))
+            at = MovingScatter(size=6, pen=None, brush=pg.mkBrush(style.class_color(k, 110)))
             on.setZValue(10)
             plot.addItem(at)
             plot.addItem(on)
@@ -128,7 +129,7 @@ class SigmoidPanel(QWidget):
                     item.hide()  # hidden items cost nothing at paint time
                 continue
             idx = self._members[k]
-            item.setData(x[idx], y[idx])
+            item.set_positions(x[idx], y[idx])
             item.show()
 
     def _label(self, axis: str, text: str) -> None:
