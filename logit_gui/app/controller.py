@@ -40,12 +40,16 @@ from .settings import DataSettings, ModelSettings, OptimizerSettings, RunSetting
 from .widgets import fmt_value
 from .worker import TrainerThread
 
-__all__ = ["Controller", "MAX_FPS", "MAX_FEATURES"]
+__all__ = ["Controller", "MAX_FPS", "DISPLAY_SHARE", "MAX_FEATURES"]
 
 log = logging.getLogger("logit_gui.app")
 
 #: the panels redraw at most this often
 MAX_FPS = 60.0
+
+#: and take at most this share of the GUI thread's time (the rest: events, and the
+#: interpreter lock for the trainer): after a frame that took t, wait t·(1/share − 1)
+DISPLAY_SHARE = 0.5
 
 #: the interpreter's thread switch interval while the app runs (CPython's default is 5 ms):
 #: the GUI thread and the trainer thread share the GIL, and every Qt call releases it, so
@@ -89,6 +93,7 @@ class Controller(QObject):
         self._last_draw = 0.0
         self._last_draw_end = 0.0
         self._last_cost = 0.0
+        self._frame_open = False
         self._playing = False
         self._closed = False
         self._draw_timer = QTimer(self)
@@ -433,12 +438,13 @@ class Controller(QObject):
     # drawing at display rate
     # ------------------------------------------------------------------
     def _request_draw(self) -> None:
-        """Draw the newest state soon: at most ``max_fps`` times a second, and never more
-        than half of the GUI thread's time (a slow frame waits as long as it took), so the
-        event loop stays responsive and the trainer keeps its share of the CPU."""
+        """Draw the newest state soon: at most ``max_fps`` times a second and at most
+        ``DISPLAY_SHARE`` of the GUI thread's time (a frame's cost includes its painting),
+        so the event loop stays responsive and the trainer keeps its share of the CPU."""
         if self._draw_timer.isActive():
             return
-        due = max(self._last_draw + self.min_interval, self._last_draw_end + self._last_cost)
+        gap = self._last_cost * (1.0 / DISPLAY_SHARE - 1.0)
+        due = max(self._last_draw + self.min_interval, self._last_draw_end + gap)
         wait = due - time.monotonic()
         self._draw_timer.start(max(0, int(math.ceil(wait * 1000))))
 
@@ -447,15 +453,24 @@ class Controller(QObject):
         if self.run is None or self.view is None or self._closed:
             return
         self._draw_timer.stop()
+        self._last_draw = time.monotonic()
         self.trainer.set_drawing(True)
         try:
             self._draw_frame()
         finally:
-            self.trainer.set_drawing(False)
+            # the panels paint when the event loop next runs; a zero timer fires after
+            # that, and ends the frame: its cost then includes the painting
+            if not self._frame_open:
+                self._frame_open = True
+                QTimer.singleShot(0, self._frame_done)
+
+    def _frame_done(self) -> None:
+        self._frame_open = False
+        self._last_draw_end = time.monotonic()
+        self._last_cost = self._last_draw_end - self._last_draw
+        self.trainer.set_drawing(False)
 
     def _draw_frame(self) -> None:
-        t0 = time.monotonic()
-        self._last_draw = t0
         h = self.run.history
         n = len(h)
         if self.follow:
@@ -467,10 +482,8 @@ class Controller(QObject):
         if self.frame is None or self.frame.iterate is not it:
             self.frame = make_frame(self.view, it)
         self.draws += 1
-        self.frameChanged.emit(self.frame)  # the window paints the panels right away
+        self.frameChanged.emit(self.frame)
         self._publish_status()
-        self._last_draw_end = time.monotonic()
-        self._last_cost = self._last_draw_end - t0
 
     def _publish_status(self) -> None:
         if self.frame is None or self.run is None:

@@ -304,10 +304,6 @@ class MainWindow(QMainWindow):
         self.boundary.show(frame)
         self.loss.show(frame.iterate)
         self.sigmoid.show(frame)
-        # paint now, inside the controller's frame: its cost (what the display-rate limit
-        # measures) includes the painting, and the trainer steps aside meanwhile
-        for panel in (self.boundary, self.loss, self.sigmoid):
-            panel.plot_widget.repaint()
 
     def _on_status(self, s: dict) -> None:
         f = self.status_fields
