@@ -455,3 +455,25 @@ def test_sigmoid_panel_modes(make_window, qtbot):
     xs0, ys0 = w.sigmoid.on_curve[0].getData()
     assert np.allclose(ys0, np.log1p(np.exp(xs0)))  # class 0: −log(1 − σ(z))
     assert z.size == xs.size + xs0.size
+
+
+def test_long_run_thins_the_history_while_it_is_drawn(qtbot):
+    from logit_gui.app.controller import Controller
+
+    w = MainWindow(controller=Controller(ENDLESS, history_capacity=64))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    c = w.controller
+    w.actions["play"].trigger()
+    qtbot.waitUntil(lambda: _k(w) > 3000 and c.draws > 10, timeout=WAIT)
+    w.actions["back"].trigger()  # scrub while the history is being thinned
+    w.timeline.setValue(1)
+    w.actions["play"].trigger()
+    qtbot.waitUntil(lambda: _k(w) > 6000, timeout=WAIT)
+    w.actions["play"].trigger()
+    h = c.run.history
+    assert len(h) <= 64 and h[0].k == 0
+    ks = [it.k for it in h]
+    assert ks == sorted(ks) and ks[-1] > 6000
+    assert w.timeline.maximum() <= 63

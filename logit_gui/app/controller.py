@@ -38,7 +38,7 @@ from .history import History
 from .session import Run
 from .settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import fmt_value
-from .worker import TrainerThread
+from .worker import POLITE_STEP, TrainerThread
 
 __all__ = ["Controller", "MAX_FPS", "DISPLAY_SHARE", "MAX_FEATURES"]
 
@@ -50,6 +50,10 @@ MAX_FPS = 60.0
 #: and take at most this share of the GUI thread's time (the rest: events, and the
 #: interpreter lock for the trainer): after a frame that took t, wait t·(1/share − 1)
 DISPLAY_SHARE = 0.5
+
+#: the share when the trainer's steps are short (small data: thousands of iterations a
+#: second either way, and a fluid picture matters more than a faster trainer)
+DISPLAY_SHARE_SHORT_STEPS = 0.75
 
 #: the interpreter's thread switch interval while the app runs (CPython's default is 5 ms):
 #: the GUI thread and the trainer thread share the GIL, and every Qt call releases it, so
@@ -173,8 +177,8 @@ class Controller(QObject):
     def _install(self, run: Run, play: bool) -> None:
         self.run = run
         self.follow = True
-        self.index = len(run.history) - 1
-        self._cursor_k = run.history[self.index].k
+        self.index, it = run.history.locate()
+        self._cursor_k = it.k
         self.frame = None
         self.trainer.set_run(run, play=play and not run.finished)
         self._set_playing(play and not run.finished)
@@ -238,7 +242,7 @@ class Controller(QObject):
         """A new optimizer on ``problem``: continue from the cursor's weights or restart."""
         playing = self._playing
         it = self.current_iterate
-        cut = len(self.run.history) if self.follow else self.run.history.index_of_k(self._cursor_k) + 1
+        cut = self.run.history.locate(None if self.follow else self._cursor_k)[0] + 1
         obj = problem.objective
         can_continue = (
             it is not None and not settings.run.restart_on_change
@@ -293,7 +297,7 @@ class Controller(QObject):
         if self.run is None or len(self.run.history) == 0:
             return None
         h = self.run.history
-        return h.latest if self.follow else h[h.index_of_k(self._cursor_k)]
+        return h.latest if self.follow else h.locate(self._cursor_k)[1]
 
     @property
     def shown_iterate(self):
@@ -370,15 +374,14 @@ class Controller(QObject):
         self._seek(index)
 
     def _cursor_index(self) -> int:
-        h = self.run.history
-        return len(h) - 1 if self.follow else h.index_of_k(self._cursor_k)
+        return self.run.history.locate(None if self.follow else self._cursor_k)[0]
 
     def _seek(self, index: int) -> None:
-        n = len(self.run.history)
-        index = max(0, min(int(index), n - 1))
+        h = self.run.history
+        index, it = h.get(index)
         self.index = index
-        self._cursor_k = self.run.history[index].k
-        self.follow = index == n - 1
+        self._cursor_k = it.k
+        self.follow = it is h.latest
         self._draw()
 
     def reset(self) -> None:
@@ -443,7 +446,8 @@ class Controller(QObject):
         so the event loop stays responsive and the trainer keeps its share of the CPU."""
         if self._draw_timer.isActive():
             return
-        gap = self._last_cost * (1.0 / DISPLAY_SHARE - 1.0)
+        share = DISPLAY_SHARE_SHORT_STEPS if self.trainer.step_seconds < POLITE_STEP else DISPLAY_SHARE
+        gap = self._last_cost * (1.0 / share - 1.0)
         due = max(self._last_draw + self.min_interval, self._last_draw_end + gap)
         wait = due - time.monotonic()
         self._draw_timer.start(max(0, int(math.ceil(wait * 1000))))
@@ -471,13 +475,8 @@ class Controller(QObject):
         self.trainer.set_drawing(False)
 
     def _draw_frame(self) -> None:
-        h = self.run.history
-        n = len(h)
-        if self.follow:
-            self.index = n - 1
-        else:
-            self.index = h.index_of_k(self._cursor_k)
-        it = h[self.index]
+        # index and iterate read together: the trainer may append (and thin) meanwhile
+        self.index, it = self.run.history.locate(None if self.follow else self._cursor_k)
         self._cursor_k = it.k
         if self.frame is None or self.frame.iterate is not it:
             self.frame = make_frame(self.view, it)

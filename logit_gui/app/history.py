@@ -124,6 +124,23 @@ class History:
             items = list(self._items)
         return iter(items)
 
+    def locate(self, k: int | None = None) -> tuple[int, Iterate]:
+        """(index, iterate) read together: the newest entry (``k`` None) or the entry with
+        iteration number ``k`` (the nearest one at or before it). Safe while another
+        thread appends and thins."""
+        with self._lock:
+            if k is None:
+                i = len(self._items) - 1
+            else:
+                i = max(bisect.bisect_right(self._ks, k) - 1, 0)
+            return i, self._items[i]
+
+    def get(self, i: int) -> tuple[int, Iterate]:
+        """(index, iterate) for index ``i`` clamped to the entries there are, read together."""
+        with self._lock:
+            i = max(0, min(int(i), len(self._items) - 1))
+            return i, self._items[i]
+
     @property
     def latest(self) -> Iterate | None:
         with self._lock:

@@ -57,6 +57,7 @@ class TrainerThread(QThread):
         self._busy = False
         self._drawing = False  # the GUI thread is drawing a frame
         self.iterations = 0  # total steps taken (for benchmarks)
+        self.step_seconds = 0.0  # duration of the latest step
 
     # ------------------------------------------------------------------
     # commands (GUI thread)
@@ -161,6 +162,7 @@ class TrainerThread(QThread):
                 t_step = time.perf_counter()
                 it = run.step(force=forced)
                 t_step = time.perf_counter() - t_step
+                self.step_seconds = t_step
             except Exception as exc:  # reported, never swallowed
                 log.error("the optimizer raised:\n%s", traceback.format_exc())
                 with self._cond:
