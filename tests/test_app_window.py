@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -477,3 +478,19 @@ def test_long_run_thins_the_history_while_it_is_drawn(qtbot):
     ks = [it.k for it in h]
     assert ks == sorted(ks) and ks[-1] > 6000
     assert w.timeline.maximum() <= 63
+
+
+def test_hovering_the_data_panel_reads_the_probability(make_window, qtbot):
+    w = make_window()
+    c = w.controller
+    w.actions["step"].trigger()
+    qtbot.waitUntil(lambda: c.shown_iterate.k == 1, timeout=WAIT)
+    plot = w.boundary.plot
+    x0, x1, y0, y1 = c.view.extent
+    scene_pt = plot.vb.mapViewToScene(pg.Point((x0 + x1) / 2, (y0 + y1) / 2))
+    w.boundary._on_mouse((scene_pt,))
+    i, j = c.view.ys.size // 2, c.view.xs.size // 2
+    p = c.frame.grid_P[i - 1: i + 2, j - 1: j + 2, 1]
+    text = w.boundary.readout.text()
+    assert "p(y = 1) = " in text
+    assert p.min() - 1e-3 <= float(text.rsplit("= ", 1)[1]) <= p.max() + 1e-3

@@ -47,7 +47,11 @@ class BoundaryPanel(QWidget):
         self.legend_label.setToolTip("Marker meanings: class colours (training samples ●), "
                                      "test samples ▲, misclassified samples ringed ◯.")
         self.legend_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.readout = QLabel("")
+        self.readout.setObjectName("boundary_readout")
+        self.readout.setToolTip("Hover over the plot: the model's class probabilities at that point.")
         bar.addWidget(self.legend_label, 1)
+        bar.addWidget(self.readout)
         lay.addLayout(bar)
         self.plot_widget = pg.PlotWidget(background="w")
         lay.addWidget(self.plot_widget, 1)
@@ -100,6 +104,7 @@ class BoundaryPanel(QWidget):
         self.show_test = True
         self.show_wrong = True
         self._last: Frame | None = None
+        self._proxy = pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse)
 
     # ------------------------------------------------------------------
     def set_view(self, view: View) -> None:
@@ -203,6 +208,28 @@ class BoundaryPanel(QWidget):
             self.wrong_scatter.setData(pos=np.concatenate(wrong))
         else:
             self.wrong_scatter.setData(pos=np.empty((0, 2)))
+
+    def _on_mouse(self, event) -> None:
+        """Read the shown iterate's probabilities off the grid under the mouse."""
+        view, frame = self.view, self._last
+        if view is None or frame is None or not self.plot.sceneBoundingRect().contains(event[0]):
+            self.readout.setText("")
+            return
+        pt = self.plot.vb.mapSceneToView(event[0])
+        x, y = pt.x(), pt.y()
+        x0, x1, y0, y1 = view.extent
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            self.readout.setText("")
+            return
+        j = int(round((x - x0) / (x1 - x0) * (view.xs.size - 1)))
+        i = int(round((y - y0) / (y1 - y0) * (view.ys.size - 1)))
+        P = frame.grid_P[i, j]
+        names = [str(c) for c in view.classes]
+        if view.kind == "binary":
+            text = f"p(y = {html.escape(names[1])}) = {P[1]:.3f}"
+        else:
+            text = "   ".join(f"p({html.escape(n)}) = {p:.2f}" for n, p in zip(names, P, strict=True))
+        self.readout.setText(f"({x:.3g}, {y:.3g}):  {text}")
 
     @staticmethod
     def _set_pairs(item, segs):
