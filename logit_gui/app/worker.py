@@ -186,12 +186,6 @@ class TrainerThread(QThread):
                     self._pending = True
                 ips = self._ips
                 idle = current and not self._playing and self._steps == 0
-            if t_step < POLITE_STEP:
-                with self._cond:
-                    waited = 0
-                    while self._drawing and not self._quit and waited < 20:
-                        self._cond.wait(0.005)
-                        waited += 1
             # the next step is due one period after this one started (no catch-up bursts)
             next_due = max(next_due, start) + 1.0 / ips if ips else start
             if send:
@@ -200,3 +194,8 @@ class TrainerThread(QThread):
                 self.stopped.emit(run.id, run.status)
             elif idle:
                 self.paused.emit(run.id)
+            if t_step < POLITE_STEP:  # a short, Python-bound step: let a frame being drawn finish
+                with self._cond:
+                    deadline = time.monotonic() + 0.1
+                    while self._drawing and not self._quit and time.monotonic() < deadline:
+                        self._cond.wait(0.005)
