@@ -461,23 +461,23 @@ def test_sigmoid_panel_modes(make_window, qtbot):
 def test_long_run_thins_the_history_while_it_is_drawn(qtbot):
     from logit_gui.app.controller import Controller
 
-    w = MainWindow(controller=Controller(ENDLESS, history_capacity=64))
+    w = MainWindow(controller=Controller(ENDLESS, history_capacity=32))
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     c = w.controller
     w.actions["play"].trigger()
-    qtbot.waitUntil(lambda: _k(w) > 3000 and c.draws > 10, timeout=WAIT)
+    qtbot.waitUntil(lambda: _k(w) > 1000 and c.draws > 10, timeout=WAIT)
     w.actions["back"].trigger()  # scrub while the history is being thinned
     w.timeline.setValue(1)
     w.actions["play"].trigger()
-    qtbot.waitUntil(lambda: _k(w) > 6000, timeout=WAIT)
+    qtbot.waitUntil(lambda: _k(w) > 2500, timeout=WAIT)
     w.actions["play"].trigger()
     h = c.run.history
-    assert len(h) <= 64 and h[0].k == 0
+    assert len(h) <= 32 and h[0].k == 0
     ks = [it.k for it in h]
-    assert ks == sorted(ks) and ks[-1] > 6000
-    assert w.timeline.maximum() <= 63
+    assert ks == sorted(ks) and ks[-1] > 2500
+    assert w.timeline.maximum() <= 31
 
 
 def test_hovering_the_data_panel_reads_the_probability(make_window, qtbot):
