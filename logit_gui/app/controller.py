@@ -241,13 +241,10 @@ class Controller(QObject):
     def _switch(self, problem, settings: Settings, label: str) -> bool:
         """A new optimizer on ``problem``: continue from the cursor's weights or restart."""
         playing = self._playing
-        it = self.current_iterate
-        cut = self.run.history.locate(None if self.follow else self._cursor_k)[0] + 1
+        index, it = self.run.history.locate(None if self.follow else self._cursor_k)
+        cut = index + 1  # continuing from an earlier iterate drops the later ones (a branch)
         obj = problem.objective
-        can_continue = (
-            it is not None and not settings.run.restart_on_change
-            and it.coef.shape == (obj.m, obj.d)
-        )
+        can_continue = not settings.run.restart_on_change and it.coef.shape == (obj.m, obj.d)
         try:
             if can_continue:
                 history = self.run.history.copy(upto=cut)
