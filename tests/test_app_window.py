@@ -494,3 +494,23 @@ def test_hovering_the_data_panel_reads_the_probability(make_window, qtbot):
     text = w.boundary.readout.text()
     assert "p(y = 1) = " in text
     assert p.min() - 1e-3 <= float(text.rsplit("= ", 1)[1]) <= p.max() + 1e-3
+
+
+def test_a_change_at_an_earlier_iterate_branches_from_it(make_window, qtbot):
+    w = make_window()
+    c = w.controller
+    for n in range(1, 9):
+        w.actions["step"].trigger()
+        qtbot.waitUntil(lambda n=n: len(c.run.history) == n + 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: c.shown_iterate.k == 8, timeout=WAIT)
+    old = list(c.run.history)
+    w.timeline.setValue(3)  # back to iterate 3
+    w.controls.lr.edit.setText("0.1")
+    w.controls.lr.edit.editingFinished.emit()
+    h = c.run.history
+    assert [it.k for it in h] == [0, 1, 2, 3]  # iterates 4..8 belonged to the old branch
+    assert all(a is b for a, b in zip(list(h)[:3], old[:3], strict=True))
+    assert np.allclose(h[3].coef, old[3].coef) and h.marks == [(3, "η = 0.1")]
+    w.actions["step"].trigger()
+    qtbot.waitUntil(lambda: len(c.run.history) == 5, timeout=WAIT)
+    assert c.run.history.latest.k == 4 and c.run.history.latest.step_size == pytest.approx(0.1)
