@@ -45,6 +45,9 @@ def _settings(n: int, method: str):
 
 def one(mode: str, method: str, n: int, seconds: float) -> dict:
     """Measure in this process; returns a dict (printed as JSON by the child)."""
+    from logit_gui.app import leave_a_core_for_the_display
+
+    leave_a_core_for_the_display()  # the trainer's threads as in the app, in both modes
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

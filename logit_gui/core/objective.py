@@ -40,18 +40,27 @@ __all__ = [
     "softmax",
     "class_sample_weights",
     "predict_proba",
+    "set_threads",
 ]
 
 
 _POOL = None
+_THREADS = min(2, os.cpu_count() or 1)
+
+
+def set_threads(n: int) -> None:
+    """Use ``n`` threads (1 or 2) for the elementwise work of large binary
+    objectives. The app uses 1, leaving a core to the display."""
+    global _THREADS
+    _THREADS = max(1, min(2, int(n)))
 
 
 def _pool():
-    """A one-thread helper pool for the elementwise work (None on one core)."""
+    """A one-thread helper pool for the elementwise work (None when single-threaded)."""
     global _POOL
+    if _THREADS < 2:
+        return None
     if _POOL is None:
-        if (os.cpu_count() or 1) < 2:
-            return None
         _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="logit-objective")
     return _POOL
 
