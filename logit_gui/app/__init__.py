@@ -19,21 +19,18 @@ _BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def leave_a_core_for_the_display() -> None:
-    """Keep the trainer to (CPU count − 1) cores, unless the user chose otherwise.
+    """Cap the BLAS thread pool at (CPU count − 1) unless the user chose a size.
 
     The trainer's matrix products would otherwise occupy every core (OpenBLAS
-    threads also spin while they wait), and so would the objective's two-thread
-    elementwise work; the GUI thread would draw late. The BLAS cap is effective
-    only before NumPy is imported, which is the case when the app is started by
-    ``logit-gui`` or ``python -m logit_gui``.
+    threads also spin while they wait), and the GUI thread would draw late.
+    Effective only before NumPy is imported, which is the case when the app is
+    started by ``logit-gui`` or ``python -m logit_gui``.
     """
+    if "numpy" in sys.modules or any(v in os.environ for v in _BLAS_VARS):
+        return
     n = max(1, (os.cpu_count() or 2) - 1)
-    if "numpy" not in sys.modules and not any(v in os.environ for v in _BLAS_VARS):
-        for v in _BLAS_VARS:
-            os.environ[v] = str(n)
-    from logit_gui.core.objective import set_threads
-
-    set_threads(n)
+    for v in _BLAS_VARS:
+        os.environ[v] = str(n)
 
 
 def qt_is_broken() -> str | None:

@@ -23,9 +23,7 @@ row maximum subtracted. Finite for any finite logit, with no NumPy warnings.
 
 from __future__ import annotations
 
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,29 +38,7 @@ __all__ = [
     "softmax",
     "class_sample_weights",
     "predict_proba",
-    "set_threads",
 ]
-
-
-_POOL = None
-_THREADS = min(2, os.cpu_count() or 1)
-
-
-def set_threads(n: int) -> None:
-    """Use ``n`` threads (1 or 2) for the elementwise work of large binary
-    objectives. The app uses 1, leaving a core to the display."""
-    global _THREADS
-    _THREADS = max(1, min(2, int(n)))
-
-
-def _pool():
-    """A one-thread helper pool for the elementwise work (None when single-threaded)."""
-    global _POOL
-    if _THREADS < 2:
-        return None
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="logit-objective")
-    return _POOL
 
 
 class ObjectiveError(LogitError):
@@ -326,74 +302,40 @@ class Objective:
         p -= y
         return loss, p
 
-    #: elements per block in the binary fast path: the work arrays of this
-    #: length stay in the CPU cache between the elementwise passes
-    BLOCK = 65536
-    #: from this many samples on, the elementwise work is split over two threads
-    #: (NumPy's ufuncs release the GIL); the matrix products are BLAS's own
-    PARALLEL_MIN = 100_000
-
     def _scratch(self):
-        """Two block-sized work arrays for the calling thread."""
+        """Two length-n work arrays, one pair per thread (the app's worker and
+        GUI threads may both evaluate the objective)."""
         bufs = getattr(self._tls, "bufs", None)
         if bufs is None:
-            b = min(self.n, self.BLOCK)
-            bufs = self._tls.bufs = (np.empty(b), np.empty(b))
+            bufs = self._tls.bufs = (np.empty(self.n), np.empty(self.n))
         return bufs
 
-    def _residual(self):
-        R = getattr(self._tls, "R", None)
-        if R is None:
-            R = self._tls.R = np.empty(self.n)
-        return R
-
-    def _binary_range(self, z, R, lo, hi, need_grad):
-        """Σ over samples lo..hi of s_i [log(1 + e^{z_i}) − y_i z_i] (unnormalized
-        when s is uniform); writes the residuals s_i (σ(z_i) − y_i) into R."""
-        y, s = self._y, self._s
-        e_buf, m_buf = self._scratch()
-        B = e_buf.shape[0]
-        f = 0.0
-        for a in range(lo, hi, B):
-            b = min(a + B, hi)
-            zc, yc = z[a:b], y[a:b]
-            e, mn = e_buf[: b - a], m_buf[: b - a]
-            np.abs(zc, out=e)
-            np.negative(e, out=e)
-            np.exp(e, out=e)                   # e^{−|z|} in (0, 1]: never overflows
-            np.log1p(e, out=e)                 # log(1 + e^{−|z|})
-            np.minimum(zc, 0.0, out=mn)
-            np.subtract(mn, e, out=mn)         # log σ(z)
-            if s is None:                      # z − y z − log σ(z) = log(1 + e^z) − y z
-                f += float(zc.sum() - yc @ zc - mn.sum())
-            else:
-                sc = s[a:b]
-                f += float(sc @ zc - self._sy[a:b] @ zc - sc @ mn)
-            if need_grad:
-                r = R[a:b]
-                np.exp(mn, out=r)              # σ(z)
-                r -= yc
-                if s is None:
-                    r *= 1.0 / self.n
-                else:
-                    r *= sc
-        return f
-
     def _binary_fast(self, z, need_grad):
-        """The binary case on 1-D arrays: blockwise in-place passes, split over
-        two threads for large n."""
-        R = self._residual() if need_grad else None
-        n = self.n
-        pool = _pool() if n >= self.PARALLEL_MIN else None
-        if pool is None:
-            f = self._binary_range(z, R, 0, n, need_grad)
+        """The binary case on 1-D arrays: in-place passes over preallocated
+        work arrays, the sums done as dot products."""
+        y = self._y
+        e, mn = self._scratch()
+        np.abs(z, out=e)
+        np.negative(e, out=e)
+        np.exp(e, out=e)                       # e^{−|z|} in (0, 1]: never overflows
+        np.log1p(e, out=e)                     # log(1 + e^{−|z|})
+        np.minimum(z, 0.0, out=mn)
+        np.subtract(mn, e, out=mn)             # log σ(z)
+        s = self._s
+        if s is None:
+            # mean of log(1 + e^z) − y z = mean(z − y z − log σ(z))
+            f = (z.sum() - y @ z - mn.sum()) / self.n
         else:
-            mid = (n // 2 // self.BLOCK) * self.BLOCK or n // 2
-            other = pool.submit(self._binary_range, z, R, mid, n, need_grad)
-            f = self._binary_range(z, R, 0, mid, need_grad) + other.result()
-        if self._s is None:
-            f /= n
-        return f, R
+            f = s @ z - self._sy @ z - s @ mn
+        if not need_grad:
+            return f, None
+        p = np.exp(mn, out=mn)                 # σ(z)
+        p -= y
+        if s is None:
+            p *= 1.0 / self.n
+        else:
+            p *= s
+        return f, p
 
     def value_grad(self, theta, need_grad=True):
         """(J_smooth(θ), ∇J_smooth(θ)) — cross-entropy plus the L2 term."""
