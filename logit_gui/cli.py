@@ -162,7 +162,7 @@ def _load_npz(path):
     if X.shape[0] == 0:
         raise DataError(f"{path}: no samples")
     try:
-        X = X.astype(np.float64)
+        X = np.asarray(X, dtype=np.float64)  # no copy when it already is
     except (TypeError, ValueError):
         raise DataError(f"{path}: X is not numeric") from None
     bad = np.argwhere(~np.isfinite(X))

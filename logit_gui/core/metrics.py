@@ -75,9 +75,15 @@ def confusion_matrix(y, y_pred, n_classes: int | None = None) -> np.ndarray:
 def balanced_accuracy(y, y_pred) -> float:
     """Mean recall over the classes present in ``y`` (scikit-learn's ``balanced_accuracy_score``)."""
     y, y_pred = _pair(y, y_pred)
-    labels, inv = np.unique(np.concatenate([y, y_pred]), return_inverse=True)
-    K = labels.size
-    C = np.bincount(inv[: y.size] * K + inv[y.size :], minlength=K * K).reshape(K, K)
+    if y.dtype.kind in "iu" and y_pred.dtype.kind in "iu" and min(y.min(), y_pred.min()) >= 0 \
+            and max(y.max(), y_pred.max()) < 4096:
+        # class codes: count directly (classes absent from y get support 0 below)
+        K = int(max(y.max(), y_pred.max())) + 1
+        C = np.bincount(y.astype(np.intp) * K + y_pred, minlength=K * K).reshape(K, K)
+    else:
+        labels, inv = np.unique(np.concatenate([y, y_pred]), return_inverse=True)
+        K = labels.size
+        C = np.bincount(inv[: y.size] * K + inv[y.size :], minlength=K * K).reshape(K, K)
     support = C.sum(axis=1)
     present = support > 0
     return float(np.mean(np.diag(C)[present] / support[present]))
