@@ -16,7 +16,7 @@ import numpy as np
 
 from logit_gui.core.datasets import Projection, fit_projection
 from logit_gui.core.iterate import Iterate
-from logit_gui.core.objective import predict_proba
+from logit_gui.core.objective import decision_function, predict_proba
 
 __all__ = ["View", "axis_labels", "Frame", "make_view", "make_frame", "MAX_POINTS"]
 
@@ -163,7 +163,7 @@ def make_frame(view: View, it: Iterate) -> Frame:
     if kind == "binary":
         # the model's logit z = x·w + b on every training row: the prediction is z > 0
         # (σ(z) > 1/2) and the sigmoid panel shows z itself (exact where σ(z) rounds to 1)
-        z_all = view.train_features @ coef[0] + intercept[0]
+        z_all = decision_function(coef, intercept, view.train_features)[:, 0]
         pred = (z_all > 0).astype(np.intp)
         P = predict_proba(kind, coef, intercept, view.train_features[idx])
     else:

@@ -38,6 +38,7 @@ __all__ = [
     "softmax",
     "class_sample_weights",
     "predict_proba",
+    "decision_function",
 ]
 
 
@@ -68,16 +69,22 @@ def softmax(Z):
     return E / E.sum(axis=-1, keepdims=True)
 
 
+def decision_function(coef, intercept, X) -> np.ndarray:
+    """The logits Z = X Wᵀ + b, shape (n, m): for a binary model column 0 is
+    z = x·w + b, the log-odds of class 1."""
+    X = np.asarray(X, dtype=np.float64)
+    coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    intercept = np.atleast_1d(np.asarray(intercept, dtype=np.float64))
+    return X @ coef.T + intercept
+
+
 def predict_proba(kind: str, coef, intercept, X) -> np.ndarray:
     """Class probabilities of a fitted model, shape (n, K) (K = 2 for binary).
 
     For ``ovr`` the K one-vs-rest probabilities are normalized to sum to one
     (as scikit-learn's ``OneVsRestClassifier`` does).
     """
-    X = np.asarray(X, dtype=np.float64)
-    coef = np.atleast_2d(np.asarray(coef, dtype=np.float64))
-    intercept = np.atleast_1d(np.asarray(intercept, dtype=np.float64))
-    Z = X @ coef.T + intercept
+    Z = decision_function(coef, intercept, X)
     if kind == "binary":
         p1 = sigmoid(Z[:, 0])
         return np.column_stack([1.0 - p1, p1])
