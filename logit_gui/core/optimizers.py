@@ -26,6 +26,7 @@ __all__ = [
     "OPTIMIZERS",
     "OPTIMIZER_PARAMS",
     "DEFAULTS",
+    "DEFAULT_LR",
     "PARAM_HELP",
     "Optimizer",
     "make_optimizer",
