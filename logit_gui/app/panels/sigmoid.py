@@ -235,6 +235,6 @@ class SigmoidPanel(QWidget):
             self.curve1.setData(zz, sigmoid(zz))
             self.curve1.setPen(pg.mkPen("#111111", width=3))
             self.half_line.show()
-            self._label("left", "σ(z)   ·   label y" if binary else "p(true class)")
+            self._label("left", "σ(z) and label y" if binary else "p(true class)")
         self.curve0.setVisible(binary and ce)
         self._label("bottom", "logit z = wᵀφ(x) + b" if binary else "margin m = log(p_true / (1 − p_true))")
