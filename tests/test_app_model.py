@@ -151,3 +151,11 @@ def test_the_app_model_needs_no_qt():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_app_command_line_opens_a_csv():
+    from logit_gui.app import parse_args
+
+    assert parse_args([]) == (None, [])
+    assert parse_args(["--csv", "a.csv"]) == ("a.csv", [])
+    assert parse_args(["b.csv", "-style", "fusion"]) == ("b.csv", ["-style", "fusion"])

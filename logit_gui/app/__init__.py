@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["main", "leave_a_core_for_the_display", "qt_is_broken"]
+__all__ = ["main", "parse_args", "leave_a_core_for_the_display", "qt_is_broken"]
 
 _BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -52,8 +52,23 @@ def qt_is_broken() -> str | None:
     return None
 
 
+def parse_args(argv):
+    """(csv path or None, the remaining arguments for Qt) from ``[--csv PATH | PATH.csv] [Qt options]``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="logit-gui", add_help=False)
+    ap.add_argument("--csv", metavar="PATH")
+    ns, rest = ap.parse_known_args(list(argv))
+    csv = ns.csv
+    if csv is None and rest and not rest[0].startswith("-"):
+        csv, rest = rest[0], rest[1:]
+    return csv, rest
+
+
 def main(argv=None) -> int:
-    """Build the QApplication, show the main window, run the event loop; return its exit code."""
+    """Build the QApplication, show the main window (opening ``--csv PATH`` if
+    given), run the event loop; return its exit code."""
+    csv, argv = parse_args(sys.argv[1:] if argv is None else argv)
     leave_a_core_for_the_display()
     problem = qt_is_broken()
     if problem and not os.environ.get("LOGIT_GUI_IGNORE_QT_CHECK"):
@@ -64,12 +79,16 @@ def main(argv=None) -> int:
 
     from .main_window import MainWindow
 
-    argv = list(sys.argv if argv is None else [sys.argv[0] if sys.argv else "logit-gui", *argv])
+    from PySide6.QtCore import QTimer
+
+    argv = [sys.argv[0] if sys.argv else "logit-gui", *argv]
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("logit-gui")
     app.setOrganizationName("logit-gui")
     window = MainWindow()
     window.show()
+    if csv:  # a bad file opens a dialog over the default data, as File → Open does
+        QTimer.singleShot(0, lambda: window.open_csv(csv))
     code = app.exec()
     window.controller.shutdown()  # idempotent: closeEvent already did it
     return int(code)
