@@ -66,17 +66,13 @@ def _int_at_least(name, lo):
 
 
 def _features(text):
-    if text in ("linear", "poly:1"):
-        return 1
-    if text.startswith("poly:"):
-        try:
-            deg = int(text[5:])
-        except ValueError:
-            deg = None
-        if deg is not None and 1 <= deg <= 6:
-            return deg
-        raise argparse.ArgumentTypeError(f"polynomial degree must be an integer from 1 to 6, got {text[5:]!r}")
-    raise argparse.ArgumentTypeError(f"--features must be linear or poly:D (D from 1 to 6), got {text!r}")
+    from .core.errors import DataError
+    from .core.features import parse_features
+
+    try:
+        return parse_features(text)
+    except DataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _build_parser() -> _Parser:
@@ -136,46 +132,6 @@ def _build_parser() -> _Parser:
 # ----------------------------------------------------------------------------
 # data loading for `train`
 # ----------------------------------------------------------------------------
-def _load_npz(path):
-    import numpy as np
-
-    from .core.datasets import Dataset
-    from .core.errors import DataError
-
-    if not os.path.exists(path):
-        raise DataError(f"{path}: no such file")
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            missing = [k for k in ("X", "y") if k not in z.files]
-            if missing:
-                raise DataError(f"{path}: missing array {' and '.join(missing)} (found: {', '.join(z.files) or 'none'})")
-            X = np.asarray(z["X"])
-            yraw = np.asarray(z["y"])
-    except DataError:
-        raise
-    except Exception as exc:  # zipfile / format errors
-        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
-    if X.ndim != 2:
-        raise DataError(f"{path}: X must be 2-D (n×d), got shape {X.shape}")
-    if yraw.ndim != 1 or yraw.shape[0] != X.shape[0]:
-        raise DataError(f"{path}: y must have one label per row of X ({X.shape[0]}), got shape {yraw.shape}")
-    if X.shape[0] == 0:
-        raise DataError(f"{path}: no samples")
-    try:
-        X = np.asarray(X, dtype=np.float64)  # no copy when it already is
-    except (TypeError, ValueError):
-        raise DataError(f"{path}: X is not numeric") from None
-    bad = np.argwhere(~np.isfinite(X))
-    if bad.size:
-        i, j = bad[0]
-        raise DataError(f"{path}: X[{i}, {j}] is {X[i, j]} (row {i}, column {j}): values must be finite")
-    classes, y = np.unique(yraw, return_inverse=True)
-    return Dataset(
-        X=X, y=y.astype(np.intp), classes=tuple(c.item() if hasattr(c, "item") else c for c in classes),
-        feature_names=tuple(f"x{j + 1}" for j in range(X.shape[1])), name=os.path.basename(path),
-    )
-
-
 def _load(args):
     from .core import datasets
 
@@ -184,7 +140,9 @@ def _load(args):
 
         ds = read_csv(args.csv, target=args.target, drop_missing=args.drop_missing)
     elif args.npz is not None:
-        ds = _load_npz(args.npz)
+        from .core.csvio import read_npz
+
+        ds = read_npz(args.npz)
     else:
         ds = datasets.load_dataset(
             args.dataset, n=args.n, noise=args.noise, classes=args.classes,
@@ -236,20 +194,11 @@ def _cmd_train(args) -> int:
 
     from .core.errors import DataError
     from .core.metrics import summary
-    from .core.optimizers import make_optimizer
+    from .core.optimizers import check_optimizer, make_optimizer
     from .core.problem import build_problem
     from .core.train import run
 
-    from .core.errors import OptimizerError
-    from .core.optimizers import OPTIMIZERS
-
-    if args.optimizer not in OPTIMIZERS:
-        raise OptimizerError(f"unknown optimizer {args.optimizer!r} (choose from {', '.join(OPTIMIZERS)})")
-    if args.l1 and args.optimizer in ("newton", "bfgs", "lbfgs"):
-        raise OptimizerError(
-            f"{args.optimizer} does not support an L1 penalty (it needs a twice-differentiable objective): "
-            "use gd, gd-lipschitz, gd-backtracking or another first-order method, or drop --l1"
-        )
+    check_optimizer(args.optimizer, l1=args.l1)  # before loading a possibly large file
     if not 0 <= args.test_fraction < 1:
         raise DataError(f"--test-fraction must be in [0, 1), got {args.test_fraction}")
     if args.json not in (None, "-"):

@@ -109,7 +109,10 @@ def cache(*items) -> None:
 
 
 def style_plot(plot: pg.PlotItem, *, left: str = "", bottom: str = "", title: str = "") -> None:
-    """Readable axes: larger ticks and labels, a light grid; axes cached as pixmaps."""
+    """Readable axes: larger ticks and labels, a light grid; axes cached as pixmaps;
+    no context menu and no auto-range button (the panels set their own ranges)."""
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
     for name in ("left", "bottom", "top", "right"):
         cache(plot.getAxis(name))
     for name in ("left", "bottom"):

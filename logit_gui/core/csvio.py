@@ -1,7 +1,8 @@
 """CSV import that names the file, line and column of every problem.
 
 :func:`read_csv` reads a table of numeric feature columns and one target
-column of class labels (numbers or text) into a :class:`Dataset`.
+column of class labels (numbers or text) into a :class:`Dataset`
+(:func:`read_npz` does the same for a NumPy ``.npz`` file with ``X`` and ``y``).
 
 * Delimiter: comma, semicolon or tab, detected from the first lines (the
   one that splits every sampled line into the same number of fields, more
@@ -42,7 +43,7 @@ import numpy as np
 from .datasets import Dataset
 from .errors import DataError
 
-__all__ = ["read_csv", "detect_dialect", "CsvDialect"]
+__all__ = ["read_csv", "read_npz", "detect_dialect", "CsvDialect"]
 
 _SNIFF_CHARS = 1 << 16
 _SNIFF_ROWS = 50
@@ -511,4 +512,41 @@ def read_csv(path, target=None, *, delimiter=None, header=None, drop_missing: bo
         name=os.path.basename(path),
         description=f"{path}: {X.shape[0]} rows, {X.shape[1]} features, target column {tname!r}",
         warnings=tuple(warnings),
+    )
+
+
+def read_npz(path) -> Dataset:
+    """A :class:`Dataset` from a NumPy .npz file with arrays ``X`` (n×d) and ``y``
+    (labels of any sortable kind); errors name the file and the bad cell."""
+    if not os.path.exists(path):
+        raise DataError(f"{path}: no such file")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            missing = [k for k in ("X", "y") if k not in z.files]
+            if missing:
+                raise DataError(f"{path}: missing array {' and '.join(missing)} (found: {', '.join(z.files) or 'none'})")
+            X = np.asarray(z["X"])
+            yraw = np.asarray(z["y"])
+    except DataError:
+        raise
+    except Exception as exc:  # zipfile / format errors
+        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+    if X.ndim != 2:
+        raise DataError(f"{path}: X must be 2-D (n×d), got shape {X.shape}")
+    if yraw.ndim != 1 or yraw.shape[0] != X.shape[0]:
+        raise DataError(f"{path}: y must have one label per row of X ({X.shape[0]}), got shape {yraw.shape}")
+    if X.shape[0] == 0:
+        raise DataError(f"{path}: no samples")
+    try:
+        X = np.asarray(X, dtype=np.float64)  # no copy when it already is
+    except (TypeError, ValueError):
+        raise DataError(f"{path}: X is not numeric") from None
+    bad = np.argwhere(~np.isfinite(X))
+    if bad.size:
+        i, j = bad[0]
+        raise DataError(f"{path}: X[{i}, {j}] is {X[i, j]} (row {i}, column {j}): values must be finite")
+    classes, y = np.unique(yraw, return_inverse=True)
+    return Dataset(
+        X=X, y=y.astype(np.intp), classes=tuple(c.item() if hasattr(c, "item") else c for c in classes),
+        feature_names=tuple(f"x{j + 1}" for j in range(X.shape[1])), name=os.path.basename(path),
     )

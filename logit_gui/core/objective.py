@@ -24,7 +24,6 @@ row maximum subtracted. Finite for any finite logit, with no NumPy warnings.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -127,14 +126,6 @@ def class_sample_weights(y, n_classes: int, class_weight=None) -> np.ndarray:
     if np.any(alpha < 0) or not np.all(np.isfinite(alpha)):
         raise ObjectiveError("class weights must be finite and non-negative")
     return alpha[y]
-
-
-@dataclass(frozen=True)
-class _Binomial:
-    """Y01 (n, m) targets, S (n, m) weights normalized per column (sum 1)."""
-
-    Y: np.ndarray
-    S: np.ndarray | None  # None: uniform weights 1/n
 
 
 class Objective:
@@ -544,23 +535,9 @@ class Objective:
     # ------------------------------------------------------------------
     # evaluation on other data (test set, drawing grid)
     # ------------------------------------------------------------------
-    def augment(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float64)
-        if not self.fit_intercept:
-            return X
-        return np.column_stack([X, np.ones(X.shape[0])])
-
     def proba(self, theta, X) -> np.ndarray:
         coef, intercept = self.split(theta)
         return predict_proba(self.kind, coef, intercept, X)
-
-    def loss_on(self, theta, X, y, sample_weight=None) -> float:
-        """Full objective J(θ) on other data (e.g. the test set), same class weighting."""
-        other = Objective(
-            X, y, n_classes=self.n_classes, kind=self.kind, l2=self.l2, l1=self.l1,
-            fit_intercept=self.fit_intercept, sample_weight=sample_weight,
-        )
-        return other.value(theta)
 
     def separates(self, theta) -> bool:
         """True when θ classifies every training sample correctly (strictly).

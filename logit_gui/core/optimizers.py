@@ -30,6 +30,8 @@ __all__ = [
     "PARAM_HELP",
     "Optimizer",
     "make_optimizer",
+    "check_optimizer",
+    "SECOND_ORDER",
     "wolfe_line_search",
 ]
 
@@ -756,7 +758,8 @@ _CLASSES = {
     cls.name: cls
     for cls in (GD, GDLipschitz, GDBacktracking, Newton, BFGS, LBFGS, Adagrad, SGD, Momentum, Nesterov, RMSProp, Adam)
 }
-_SECOND_ORDER = ("newton", "bfgs", "lbfgs")
+#: the methods that need the Hessian (or its approximation): no L1
+SECOND_ORDER = ("newton", "bfgs", "lbfgs")
 
 
 def _positive(name, value):
@@ -779,6 +782,18 @@ def _unit(name, value):
     return v
 
 
+def check_optimizer(name: str, *, l1: float = 0.0) -> None:
+    """Raise :class:`OptimizerError` for an unknown name, or an L1 penalty with a
+    second-order method (callers may check before building the objective)."""
+    if name not in _CLASSES:
+        raise OptimizerError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")
+    if l1 and name in SECOND_ORDER:
+        raise OptimizerError(
+            f"{name} needs a twice-differentiable objective and does not support an L1 penalty: "
+            "use a first-order method (gd, gd-lipschitz, gd-backtracking, sgd, …) or set l1 to 0"
+        )
+
+
 def make_optimizer(name: str, objective: Objective, theta0=None, *, test_objective=None, **params) -> Optimizer:
     """Build optimizer ``name`` on ``objective``, starting from ``theta0`` (default 0).
 
@@ -786,12 +801,6 @@ def make_optimizer(name: str, objective: Objective, theta0=None, *, test_objecti
     the default. Raises :class:`OptimizerError` for an unknown name, a bad
     parameter, or L1 with a second-order method.
     """
-    if name not in _CLASSES:
-        raise OptimizerError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")
-    if objective.l1 and name in _SECOND_ORDER:
-        raise OptimizerError(
-            f"{name} needs a twice-differentiable objective and does not support an L1 penalty: "
-            "use a first-order method (gd, gd-lipschitz, gd-backtracking, sgd, …) or set l1 to 0"
-        )
+    check_optimizer(name, l1=objective.l1)
     used = {k: v for k, v in params.items() if k in OPTIMIZER_PARAMS[name] and v is not None}
     return _CLASSES[name](objective, theta0, test_objective=test_objective, **used)

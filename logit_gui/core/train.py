@@ -47,7 +47,7 @@ def separable_note(objective: Objective, it: Iterate) -> str | None:
     """The separability warning if ``it`` separates the training data and nothing is penalized."""
     if objective.l2 > 0 or objective.l1 > 0:
         return None
-    if objective.separates(it.theta.ravel() if objective.fit_intercept else it.coef.ravel()):
+    if objective.separates(objective.join(it.coef, it.intercept)):
         return SEPARABLE_NOTE
     return None
 
@@ -68,13 +68,11 @@ def run(optimizer: Optimizer, *, max_iter: int = 1000, tol: float = 1e-6) -> Ite
     while True:
         status = check_stop(it, it0, max_iter=max_iter, tol=tol)
         if status == "diverged":
-            notes = ()
-            if it.status != "diverged":  # finite but exploding
-                notes = (f"objective exploded to {it.objective:.3g}: the step is too large",)
-                base = last_ok
-            else:
-                base = it
-            yield base.with_status("diverged", *notes) if base.status != "diverged" else base
+            if it.status == "diverged":  # non-finite: the optimizer kept the last finite iterate
+                yield it
+            else:  # finite but exploding: keep the iterate before the explosion
+                yield last_ok.with_status(
+                    "diverged", f"objective exploded to {it.objective:.3g}: the step is too large")
             return
         if status != "running":
             note = separable_note(optimizer.obj, it)

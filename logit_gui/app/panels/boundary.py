@@ -65,8 +65,6 @@ class BoundaryPanel(QWidget):
         plot = self.plot_widget.getPlotItem()
         self.plot = plot
         style.style_plot(plot, left="x2", bottom="x1")
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-10)
         plot.addItem(self.image)

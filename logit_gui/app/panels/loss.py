@@ -64,8 +64,6 @@ class LossPanel(QWidget):
         lay.addWidget(self.plot_widget, 1)
         plot = self.plot_widget.getPlotItem()
         self.plot = plot
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
         style.style_plot(plot, left="objective J", bottom="iteration k")
         # ranges are set by _redraw, in nice steps, so the cached axes rarely re-render
         plot.disableAutoRange()

@@ -74,8 +74,6 @@ class SigmoidPanel(QWidget):
         lay.addWidget(self.plot_widget, 1)
         plot = self.plot_widget.getPlotItem()
         self.plot = plot
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
         style.style_plot(plot, left="σ(z)", bottom="logit z = wᵀφ(x) + b")
         plot.getViewBox().setMouseEnabled(x=False, y=False)
         self.zero_line = pg.InfiniteLine(pos=0, angle=90, movable=False,
