@@ -44,17 +44,15 @@ def _data(n, d, seed=0):
     return X, y
 
 
-def _wall(cmd, repeats):
-    best = np.inf
-    for _ in range(repeats):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - t)
-    return best
+def _wall(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
 
 
 def bench_gd(sizes, dims, repeats):
     print("### (a) `gd` seconds per iteration, whole `logit-gui train` command vs bare NumPy floor\n")
+    print(f"Floor and command run alternately, {repeats} pairs; the medians of their times and of the pairs' ratios.\n")
     print("| n | d | iterations | logit-gui train s/iter | floor s/iter | ratio |")
     print("|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,14 +64,18 @@ def bench_gd(sizes, dims, repeats):
                 X, y = _data(n, d)
                 path = os.path.join(tmp, f"d{n}_{d}.npz")
                 np.savez(path, X=X, y=y)
-                iters = int(min(2000, max(50, 1.5e9 / (n * (d + 1)))))  # a few seconds of floor: start-up amortized as in a real run
+                # ≈ 5 s of floor (at least 200 iterations): start-up amortized as in a real run
+                iters = int(min(2000, max(200, 3e9 / (n * (d + 1)))))
                 ours = [sys.executable, "-m", "logit_gui", "train", "--npz", path, "--optimizer", "gd",
                         "--lr", "0.1", "--tol", "0", "--max-iter", str(iters), "--json", os.path.join(tmp, "o.json")]
                 floor = [sys.executable, floor_py, path, str(iters), "0.1"]
-                t_floor = _wall(floor, repeats)
-                t_ours = _wall(ours, repeats)
-                print(f"| {n:.0e} | {d} | {iters} | {t_ours / iters:.3g} | {t_floor / iters:.3g} | "
-                      f"{t_ours / t_floor:.2f}× |", flush=True)
+                t_floor, t_ours = [], []
+                for _ in range(repeats):
+                    t_floor.append(_wall(floor))
+                    t_ours.append(_wall(ours))
+                ratio = np.median(np.array(t_ours) / np.array(t_floor))
+                print(f"| {n:.0e} | {d} | {iters} | {np.median(t_ours) / iters:.3g} | "
+                      f"{np.median(t_floor) / iters:.3g} | {ratio:.2f}× |", flush=True)
     print()
 
 
@@ -112,13 +114,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
     ap.add_argument("--only", choices=["gd", "second-order"])
+    ap.add_argument("--n", type=int, nargs="+", help="(a) only these sample counts")
+    ap.add_argument("--d", type=int, nargs="+", help="(a) only these dimensions")
     args = ap.parse_args()
-    repeats = 1 if args.quick else 3
+    repeats = 1 if args.quick else 5
     if args.only in (None, "gd"):
         sizes = [1000, 10000, 100000] if args.quick else [1000, 10000, 100000, 1000000]
-        bench_gd(sizes, [2, 20], repeats)
+        if args.n:
+            sizes = args.n
+        bench_gd(sizes, args.d or [2, 20], repeats)
     if args.only in (None, "second-order"):
-        bench_second_order(100000 if args.quick else 1000000, 20, repeats)
+        bench_second_order(100000 if args.quick else 1000000, 20, min(repeats, 3))
 
 
 if __name__ == "__main__":

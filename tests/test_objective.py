@@ -161,11 +161,12 @@ def test_binary_model_refuses_more_classes():
 @pytest.mark.parametrize("weighted", [False, True])
 def test_fast_binary_path_equals_the_definition(weighted):
     rng = np.random.default_rng(5)
-    n = 5000
+    n = 2 * 1000 + 234  # with blocks of 1000 rows: two whole blocks and a short one
     X = rng.normal(size=(n, 2)) * 3
     y = rng.integers(0, 2, n)
     s = rng.uniform(0.5, 2.0, n) if weighted else None
     obj = Objective(X, y, sample_weight=s)
+    obj.BLOCK = 1000
     theta = np.array([0.7, -1.1, 0.2])
     z = obj.Xt @ theta
     w = np.ones(n) if s is None else s
@@ -173,5 +174,40 @@ def test_fast_binary_path_equals_the_definition(weighted):
     g_ref = obj.Xt.T @ (w * (1 / (1 + np.exp(-z)) - y)) / w.sum()
     for _ in range(2):  # the work arrays are reused: a second call gives the same
         f, g = obj.value_grad(theta)
-        assert f == pytest.approx(f_ref, rel=1e-13)
-        np.testing.assert_allclose(g, g_ref, rtol=1e-11, atol=1e-15)
+        assert f == pytest.approx(f_ref, rel=1e-12)
+        np.testing.assert_allclose(g, g_ref, rtol=1e-10, atol=1e-14)
+    f_st, g_st = obj._binary_value_grad_stable(theta, True)
+    assert f_st == pytest.approx(f_ref, rel=1e-12)
+    np.testing.assert_allclose(g_st, g_ref, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("scale", [30.0, 300.0, 700.0])
+def test_separable_data_with_grown_weights_keep_a_tiny_positive_loss(scale):
+    """Once separable data are fit with large weights the loss is e^{−|z|}-small:
+    the fast form's (1 − y)z + log(1 + e^{−z}) would cancel to 0 or below, so
+    the objective must still report the tiny positive value and its gradient."""
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    y = np.array([0, 0, 1, 1])
+    obj = Objective(X, y)
+    theta = np.array([scale, 0.0])
+    z = obj.Xt @ theta
+    f_ref = np.mean(np.log1p(np.exp(-np.abs(z))))  # every sample is right: loss = log(1 + e^{−|z|})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f, g = obj.value_grad(theta)
+    assert f > 0
+    assert f == pytest.approx(f_ref, rel=1e-12)
+    r = np.where(y == 1, -np.exp(-np.abs(z)), np.exp(-np.abs(z)))  # σ(z) − y, never rounded to 0 for y = 0
+    assert g[0] == pytest.approx(np.mean(X[:, 0] * r), rel=1e-6)
+
+
+def test_sum_of_logs_by_products_of_eight_equals_the_sum_of_logs():
+    rng = np.random.default_rng(3)
+    u = 1 + np.exp(rng.normal(size=21) * 5)
+    work = np.empty_like(u)
+    assert Objective._sum_log(u, work) == pytest.approx(np.log(u).sum(), rel=1e-14)
+    u[3] = 1e300  # a product of eight overflows: the logs are taken one by one
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="ignore"):
+            assert Objective._sum_log(u, work) == pytest.approx(np.log(u).sum(), rel=1e-14)

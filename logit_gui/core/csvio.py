@@ -269,7 +269,7 @@ def _canonical_labels(keys: list[str]):
 
 
 def _encode_numeric_labels(y_raw: np.ndarray):
-    """Classes and codes of a float label column (all finite)."""
+    """Classes and codes of a numeric label column (all finite)."""
     lo, hi = y_raw.min(), y_raw.max()
     if hi - lo < 1_000_000 and np.all(y_raw == np.floor(y_raw)):
         shifted = (y_raw - lo).astype(np.intp)
@@ -545,8 +545,11 @@ def read_npz(path) -> Dataset:
     if bad.size:
         i, j = bad[0]
         raise DataError(f"{path}: X[{i}, {j}] is {X[i, j]} (row {i}, column {j}): values must be finite")
-    classes, y = np.unique(yraw, return_inverse=True)
+    if yraw.dtype.kind in "iu" and yraw.size:
+        classes, y = _encode_numeric_labels(yraw)  # counting, not sorting
+    else:
+        classes, y = np.unique(yraw, return_inverse=True)
     return Dataset(
-        X=X, y=y.astype(np.intp), classes=tuple(c.item() if hasattr(c, "item") else c for c in classes),
+        X=X, y=y.astype(np.intp).reshape(-1), classes=tuple(c.item() if hasattr(c, "item") else c for c in classes),
         feature_names=tuple(f"x{j + 1}" for j in range(X.shape[1])), name=os.path.basename(path),
     )

@@ -142,7 +142,10 @@ def roc_curve(y01, score, *, drop_intermediate: bool = True):
     their neighbours are dropped; the area is unchanged. A rate is NaN when
     its class is absent.
     """
-    fps, tps, thr = _binary_clf_curve(y01, score)
+    return _roc_from_counts(*_binary_clf_curve(y01, score), drop_intermediate)
+
+
+def _roc_from_counts(fps, tps, thr, drop_intermediate=True):
     if drop_intermediate and fps.size > 2:
         keep = np.flatnonzero(np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), True])
         fps, tps, thr = fps[keep], tps[keep], thr[keep]
@@ -156,11 +159,13 @@ def roc_curve(y01, score, *, drop_intermediate: bool = True):
 
 def roc_auc(y01, score) -> float:
     """Area under the ROC curve (trapezoids); NaN when ``y01`` holds one class."""
-    y = _labels(y01, "y01")
-    if np.unique(y).size != 2:
-        _binary_clf_curve(y01, score)  # still validate the input
+    return _auc_from_counts(*_binary_clf_curve(y01, score))
+
+
+def _auc_from_counts(fps, tps, thr):
+    if fps[-1] == 0 or tps[-1] == 0:  # one class only
         return float("nan")
-    fpr, tpr, _ = roc_curve(y01, score)
+    fpr, tpr, _ = _roc_from_counts(fps, tps, thr)
     return float((np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0).sum())  # numpy.trapezoid(tpr, fpr)
 
 
@@ -171,7 +176,10 @@ def precision_recall_curve(y01, score, *, drop_intermediate: bool = False):
     points). Precision is 0 where nothing is predicted positive; recall is 1
     everywhere when ``y01`` has no positives (as scikit-learn).
     """
-    fps, tps, thr = _binary_clf_curve(y01, score)
+    return _pr_from_counts(*_binary_clf_curve(y01, score), drop_intermediate)
+
+
+def _pr_from_counts(fps, tps, thr, drop_intermediate=False):
     if drop_intermediate and fps.size > 2:
         keep = np.flatnonzero(np.r_[True, np.logical_or(np.diff(tps[:-1]), np.diff(tps[1:])), True])
         fps, tps, thr = fps[keep], tps[keep], thr[keep]
@@ -186,7 +194,11 @@ def average_precision(y01, score) -> float:
 
     As scikit-learn, 0 when ``y01`` has no positives (:func:`summary` reports None then).
     """
-    precision, recall, _ = precision_recall_curve(y01, score)
+    return _ap_from_counts(*_binary_clf_curve(y01, score))
+
+
+def _ap_from_counts(fps, tps, thr):
+    precision, recall, _ = _pr_from_counts(fps, tps, thr)
     return float(max(0.0, -np.sum(np.diff(recall) * precision[:-1])))
 
 
@@ -211,7 +223,8 @@ def summary(y, P) -> dict:
         "confusion": confusion_matrix(y, y_pred, K).tolist(),
     }
     if K == 2:
-        both = np.unique(y).size == 2
-        out["roc_auc"] = roc_auc(y, P[:, 1]) if both else None
-        out["average_precision"] = average_precision(y, P[:, 1]) if both else None
+        counts = _binary_clf_curve(y, P[:, 1])  # one sort for both areas
+        both = counts[0][-1] > 0 and counts[1][-1] > 0
+        out["roc_auc"] = _auc_from_counts(*counts) if both else None
+        out["average_precision"] = _ap_from_counts(*counts) if both else None
     return out

@@ -235,7 +235,6 @@ class Objective:
             self._s = None if self._uniform else s / total
             if kind == "binary":
                 self._y = (y == 1).astype(np.float64)
-                self._sy = None if self._s is None else self._s * self._y
             else:
                 self._Y = (y[:, None] == np.arange(K)[None, :]).astype(np.float64)
         self.sample_weight = s  # un-normalized s_i (binary / softmax)
@@ -300,62 +299,131 @@ class Objective:
         p -= y
         return loss, p
 
+    #: rows per block of the binary pass: bounds its three work arrays (and
+    #: so the memory a worker thread holds) at 6 MiB whatever n is. Measured
+    #: (benchmarks/bench_core.py): blocks that fit in the CPU cache gained
+    #: nothing, the per-block calls cost more than the cache saved.
+    BLOCK = 1 << 18
+
     def _scratch(self):
-        """Two length-n work arrays, one pair per thread (the app's worker and
-        GUI threads may both evaluate the objective)."""
+        """Three block-sized work arrays, one set per thread (the app's worker
+        and GUI threads may both evaluate the objective)."""
         bufs = getattr(self._tls, "bufs", None)
         if bufs is None:
-            bufs = self._tls.bufs = (np.empty(self.n), np.empty(self.n))
+            m = min(self.n, self.BLOCK)
+            bufs = self._tls.bufs = (np.empty(m), np.empty(m), np.empty(m))
         return bufs
 
-    def _binary_fast(self, z, need_grad):
-        """The binary case on 1-D arrays: in-place passes over preallocated
-        work arrays, the sums done as dot products."""
-        y = self._y
-        e, mn = self._scratch()
-        np.abs(z, out=e)
-        np.negative(e, out=e)
-        np.exp(e, out=e)                       # e^{−|z|} in (0, 1]: never overflows
-        np.log1p(e, out=e)                     # log(1 + e^{−|z|})
-        np.minimum(z, 0.0, out=mn)
-        np.subtract(mn, e, out=mn)             # log σ(z)
+    def _binary_constants(self):
+        """Sums that do not depend on θ, computed once:
+        c = X̃ᵀ(s ⊙ (1 − y)) so that Σ s_i (1 − y_i) z_i = c·θ, and
+        X̃ᵀ(s ⊙ y) so that X̃ᵀ(s ⊙ (σ(z) − y)) = X̃ᵀ(s ⊙ σ(z)) − X̃ᵀ(s ⊙ y)."""
+        const = getattr(self, "_bconst", None)
+        if const is None:
+            s = np.full(self.n, 1.0 / self.n) if self._s is None else self._s
+            sy = s * self._y
+            const = self._bconst = (self.Xt.T @ (s - sy), self.Xt.T @ sy)
+        return const
+
+    def _binary_value_grad(self, theta, need_grad):
+        """Mean cross-entropy and its gradient for the binary model, block by
+        block, each block in a handful of in-place passes:
+
+            t = e^{−z},  u = 1 + t,  log(1 + e^z) − y z = (1 − y) z + log u,
+            σ(z) = 1/u,
+
+        with Σ s(1 − y) z = c·θ and X̃ᵀ(s y) computed once. This form is fast
+        but it subtracts: where it cannot be trusted it hands over to
+        :meth:`_binary_value_grad_stable` — where z < −709 (t overflows), and
+        where the loss is tiny against the terms it is the difference of
+        (separable data fit with large weights, where every residual σ − y is
+        tiny too). Elsewhere the gradient's cancellation error is of the
+        order of ε·‖X̃‖, as it is for σ(z) − y formed per sample.
+        """
+        c, xsy = self._binary_constants()
         s = self._s
-        if s is None:
-            # mean of log(1 + e^z) − y z = mean(z − y z − log σ(z))
-            f = (z.sum() - y @ z - mn.sum()) / self.n
-        else:
-            f = s @ z - self._sy @ z - s @ mn
-        if not need_grad:
-            return f, None
-        p = np.exp(mn, out=mn)                 # σ(z)
-        p -= y
-        if s is None:
-            p *= 1.0 / self.n
-        else:
-            p *= s
-        return f, p
+        zb, ub, lb = self._scratch()
+        B = len(zb)
+        Xt = self.Xt
+        lin = float(c @ theta)
+        logs = 0.0
+        g = np.zeros(self.p) if need_grad else None
+        with np.errstate(over="ignore"):
+            for lo in range(0, self.n, B):
+                Xc = Xt[lo:lo + B]
+                m = Xc.shape[0]
+                z, u, lu = zb[:m], ub[:m], lb[:m]
+                np.matmul(Xc, theta, out=z)
+                np.negative(z, out=u)
+                np.exp(u, out=u)
+                u += 1.0                              # u = 1 + e^{−z}
+                if s is None:
+                    logs += self._sum_log(u, lu) / self.n
+                else:
+                    np.log(u, out=lu)                 # log(1 + e^{−z}) ≥ 0
+                    logs += s[lo:lo + m] @ lu
+                if need_grad:
+                    np.reciprocal(u, out=u)           # σ(z)
+                    if s is not None:
+                        u *= s[lo:lo + m]
+                    g += Xc.T @ u
+        f = lin + logs
+        trust = 1e-9 * (abs(lin) + logs)
+        if not np.isfinite(logs) or f <= trust:
+            return self._binary_value_grad_stable(theta, need_grad)
+        if need_grad:
+            if s is None:
+                g *= 1.0 / self.n
+            g -= xsy
+        return f, g
+
+    @staticmethod
+    def _sum_log(u, work):
+        """Σ log u_i for u_i ≥ 1, as the logs of products of eight: the
+        multiplications are cheaper than seven logarithms. A product that
+        overflows (some u_i > 1e38, i.e. z < −87) falls back to a log each."""
+        m8 = len(u) - len(u) % 8
+        total = float(np.log(u[:m8].reshape(8, -1).prod(axis=0)).sum())
+        if m8 < len(u):
+            total += float(np.log(u[m8:]).sum())
+        if not np.isfinite(total):
+            total = float(np.log(u, out=work).sum())
+        return total
+
+    def _binary_value_grad_stable(self, theta, need_grad):
+        """The same sums from per-sample terms that never overflow and never
+        cancel: log(1 + e^{−|z|}) − min(z, 0) + (1 − y) z and σ(z) − y."""
+        s = np.full(self.n, 1.0 / self.n) if self._s is None else self._s
+        f = 0.0
+        g = np.zeros(self.p) if need_grad else None
+        for lo in range(0, self.n, self.BLOCK):
+            Xc = self.Xt[lo:lo + self.BLOCK]
+            sc = s[lo:lo + self.BLOCK]
+            loss, r = self._binary_terms(Xc @ theta, self._y[lo:lo + self.BLOCK], need_grad)
+            f += sc @ loss
+            if need_grad:
+                g += Xc.T @ (r * sc)
+        return f, g
 
     def value_grad(self, theta, need_grad=True):
         """(J_smooth(θ), ∇J_smooth(θ)) — cross-entropy plus the L2 term."""
         theta = np.asarray(theta, dtype=np.float64)
-        Z = self._logits(theta)
-        if self.kind == "softmax":
-            f, R = self._softmax_terms(Z, self._Y, self._s, need_grad)
-        elif self.kind == "binary":
-            f, R = self._binary_fast(Z, need_grad)
-        else:  # ovr: sum of K binary problems, each normalized by its own Σs
-            loss, R = self._binary_terms(Z, self._Y, need_grad)
-            f = float(np.sum(loss * self._S))
-            if need_grad:
-                R *= self._S
+        if self.kind == "binary":
+            f, g = self._binary_value_grad(theta, need_grad)
+        else:
+            Z = self._logits(theta)
+            if self.kind == "softmax":
+                f, R = self._softmax_terms(Z, self._Y, self._s, need_grad)
+            else:  # ovr: sum of K binary problems, each normalized by its own Σs
+                loss, R = self._binary_terms(Z, self._Y, need_grad)
+                f = float(np.sum(loss * self._S))
+                if need_grad:
+                    R *= self._S
+            g = None if not need_grad else (R.T @ self.Xt).ravel()
         w2 = theta * self.penalty_mask
         f = float(f) + 0.5 * self.l2 * float(w2 @ w2)
         if not need_grad:
             return f, None
-        if self.m == 1:
-            g = self.Xt.T @ R
-        else:
-            g = (R.T @ self.Xt).ravel()
         if self.l2:
             g = g + self.l2 * w2
         return f, g

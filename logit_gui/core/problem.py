@@ -76,7 +76,7 @@ def build_problem(
     else:
         train = dataset
     K = len(train.classes)
-    if K < 2 or len(np.unique(train.y)) < 2:
+    if K < 2 or np.count_nonzero(np.bincount(train.y, minlength=K)) < 2:
         raise DataError(
             f"{train.name}: only one class ({train.classes[0] if train.classes else '?'}) in the training data; "
             "logistic regression needs at least two"
