@@ -420,23 +420,39 @@ def test_screenshot_of_the_main_window(make_window, qtbot, tmp_path):
     assert big.width() == 2 * w.width()
 
 
-def test_a_failing_optimizer_reaches_the_status_bar_and_the_log(make_window, qtbot, monkeypatch):
+def test_a_failing_optimizer_reaches_the_status_bar_and_the_log(make_window, qtbot):
     w = make_window()
     c = w.controller
-
-    def boom(self, force=False):
-        raise RuntimeError("simulated failure inside the optimizer")
-
-    monkeypatch.setattr(type(c.run), "step", boom)
-    w.actions["play"].trigger()
-    qtbot.waitUntil(lambda: not c.playing, timeout=WAIT)
-    assert "simulated failure" in w.statusBar().currentMessage()
-    assert "simulated failure" in w.last_error
-    qtbot.waitUntil(lambda: "simulated failure" in w.log_view.toPlainText(), timeout=WAIT)
+    # the trainer process is asked for a run it cannot build: the core raises there
+    engine = c.trainer._engine
+    h = c.run.history
+    with c.trainer._cond:
+        c.trainer._sent = engine.command("run", c.run.id, engine._key, "no-such-method", {}, None,
+                                         h[0], None, 10, 0.0, True)
+    qtbot.waitUntil(lambda: "no-such-method" in w.statusBar().currentMessage(), timeout=WAIT)
+    assert "no-such-method" in w.last_error and not c.playing
+    qtbot.waitUntil(lambda: "no-such-method" in w.log_view.toPlainText(), timeout=WAIT)
     assert "Traceback" in w.log_view.toPlainText()  # the whole story is in the log
-    monkeypatch.undo()
-    w.actions["step"].trigger()  # the app goes on working
+    w.actions["reset"].trigger()  # the app goes on working
+    w.actions["step"].trigger()
     qtbot.waitUntil(lambda: len(c.run.history) == 2, timeout=WAIT)
+
+
+def test_a_killed_trainer_process_is_reported_and_replaced(make_window, qtbot):
+    w = make_window(ENDLESS)
+    c = w.controller
+    w.actions["play"].trigger()
+    qtbot.waitUntil(lambda: _k(w) > 50, timeout=WAIT)
+    c.trainer._engine.process.kill()
+    qtbot.waitUntil(lambda: "trainer process ended unexpectedly" in w.statusBar().currentMessage(), timeout=WAIT)
+    assert not c.playing
+    qtbot.waitUntil(lambda: "ended unexpectedly" in w.log_view.toPlainText(), timeout=WAIT)
+    qtbot.waitUntil(lambda: not c.trainer.busy, timeout=WAIT)
+    k = _k(w)
+    w.actions["step"].trigger()  # a new process goes on from the newest iterate
+    qtbot.waitUntil(lambda: _k(w) == k + 1, timeout=WAIT)
+    assert c.trainer._engine.alive
+    assert c.run.history.latest.objective <= c.run.history[c.run.history.index_of_k(k)].objective + 1e-12
 
 
 def test_sigmoid_panel_modes(make_window, qtbot):

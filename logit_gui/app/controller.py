@@ -20,7 +20,6 @@ import atexit
 import dataclasses
 import logging
 import math
-import sys
 import time
 import weakref
 from math import comb
@@ -38,7 +37,7 @@ from .history import History
 from .session import Run
 from .settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import fmt_value
-from .worker import POLITE_STEP, TrainerThread
+from .worker import TrainerThread
 
 __all__ = ["Controller", "MAX_FPS", "DISPLAY_SHARE", "MAX_FEATURES"]
 
@@ -47,18 +46,10 @@ log = logging.getLogger("logit_gui.app")
 #: the panels redraw at most this often
 MAX_FPS = 60.0
 
-#: and take at most this share of the GUI thread's time (the rest: events, and the
-#: interpreter lock for the trainer): after a frame that took t, wait t·(1/share − 1)
-DISPLAY_SHARE = 0.5
-
-#: the share when the trainer's steps are short (small data: thousands of iterations a
-#: second either way, and a fluid picture matters more than a faster trainer)
-DISPLAY_SHARE_SHORT_STEPS = 0.75
-
-#: the interpreter's thread switch interval while the app runs (CPython's default is 5 ms):
-#: the GUI thread and the trainer thread share the GIL, and every Qt call releases it, so
-#: with the default a redraw can wait 5 ms for the GIL after each of hundreds of Qt calls
-SWITCH_INTERVAL = 0.0005
+#: and take at most this share of the GUI thread's time, so that clicks, keys and the
+#: relay of iterates are never kept waiting: after a frame that took t, wait t·(1/share − 1).
+#: (The trainer is not in this budget: it steps in a process of its own.)
+DISPLAY_SHARE = 0.9
 
 #: refuse feature maps with more polynomial features than this (memory, and nothing to see)
 MAX_FEATURES = 3000
@@ -103,8 +94,6 @@ class Controller(QObject):
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
         self._draw_timer.timeout.connect(self._draw)
-        if sys.getswitchinterval() > SWITCH_INTERVAL:
-            sys.setswitchinterval(SWITCH_INTERVAL)
         self.trainer = TrainerThread()
         self.trainer.progressed.connect(self._on_progressed)
         self.trainer.stopped.connect(self._on_stopped)
@@ -168,11 +157,13 @@ class Controller(QObject):
 
     def _new_run(self, problem, o: OptimizerSettings, r: RunSettings, *, theta0=None,
                  history: History | None = None, label: str = "") -> Run:
+        params = o.as_dict()
         opt = make_optimizer(o.method, problem.objective, theta0,
-                             test_objective=problem.test_objective, **o.as_dict())
+                             test_objective=problem.test_objective, **params)
         if history is None:
             history = History(capacity=self.history_capacity)
-        return Run(opt, max_iter=r.max_iter, tol=r.tol, history=history, label=label)
+        return Run(opt, max_iter=r.max_iter, tol=r.tol, history=history, label=label,
+                   spec={"params": params, "theta0": theta0})
 
     def _install(self, run: Run, play: bool) -> None:
         self.run = run
@@ -235,6 +226,7 @@ class Controller(QObject):
         if self.run is not None:
             was = self.run.status
             self.run.set_limits(r.max_iter, r.tol)
+            self.trainer.set_limits(self.run, r.max_iter, r.tol)
             if was != self.run.status:
                 self._publish_status()
 
@@ -440,11 +432,10 @@ class Controller(QObject):
     def _request_draw(self) -> None:
         """Draw the newest state soon: at most ``max_fps`` times a second and at most
         ``DISPLAY_SHARE`` of the GUI thread's time (a frame's cost includes its painting),
-        so the event loop stays responsive and the trainer keeps its share of the CPU."""
+        so the event loop stays responsive."""
         if self._draw_timer.isActive():
             return
-        share = DISPLAY_SHARE_SHORT_STEPS if self.trainer.step_seconds < POLITE_STEP else DISPLAY_SHARE
-        gap = self._last_cost * (1.0 / share - 1.0)
+        gap = self._last_cost * (1.0 / DISPLAY_SHARE - 1.0)
         due = max(self._last_draw + self.min_interval, self._last_draw_end + gap)
         wait = due - time.monotonic()
         self._draw_timer.start(max(0, int(math.ceil(wait * 1000))))
@@ -455,7 +446,6 @@ class Controller(QObject):
             return
         self._draw_timer.stop()
         self._last_draw = time.monotonic()
-        self.trainer.set_drawing(True)
         try:
             self._draw_frame()
         finally:
@@ -469,7 +459,6 @@ class Controller(QObject):
         self._frame_open = False
         self._last_draw_end = time.monotonic()
         self._last_cost = self._last_draw_end - self._last_draw
-        self.trainer.set_drawing(False)
 
     def _draw_frame(self) -> None:
         # index and iterate read together: the trainer may append (and thin) meanwhile

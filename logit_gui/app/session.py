@@ -6,8 +6,9 @@ iterate at a time from that stream and records it, renumbering iterations
 when the run continues from an earlier run's weights (a changed learning
 rate or penalty), so the history reads as one continuous timeline.
 
-A run is stepped by one thread at a time (the trainer thread); the history it
-appends to is thread-safe for readers.
+In the app a run is stepped in the trainer process (:mod:`.engine`), by a
+twin built from the same settings, and the iterates it sends are recorded here
+with :meth:`Run.record`; the history is thread-safe for readers.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ class Run:
     """
 
     def __init__(self, optimizer, *, max_iter: int = 1000, tol: float = 1e-6,
-                 history: History | None = None, label: str = ""):
+                 history: History | None = None, label: str = "", spec: dict | None = None):
         self.id = next(_ids)
         self.optimizer = optimizer
+        # how to build the same optimizer elsewhere (the trainer process):
+        # {"params": the method's parameters, "theta0": the starting weights}
+        self.spec = spec
         self.max_iter = int(max_iter)
         self.tol = float(tol)
         first = optimizer.current
@@ -136,6 +140,12 @@ class Run:
             it = self._renumber(it)
         self._record(it)
         return it
+
+    def record(self, it: Iterate) -> None:
+        """Record an iterate this run's optimizer produced elsewhere (the trainer
+        process steps a copy of it): numbered and stamped there, as by :meth:`step`."""
+        with self._lock:
+            self._record(it)
 
     def _record(self, it: Iterate) -> None:
         latest = self.history.latest

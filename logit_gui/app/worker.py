@@ -1,112 +1,146 @@
-"""The trainer thread: steps the current :class:`~logit_gui.app.session.Run` and
-moves word of its progress across the thread boundary.
+"""The trainer thread: drives the trainer process and relays its iterates to
+the window with Qt signals.
 
-The thread touches no widget. It appends iterates to the run's (thread-safe)
-history and emits ``progressed`` — at most one such signal is ever waiting in
-the GUI's event queue (the GUI acknowledges it with :meth:`TrainerThread.ack`),
-so an optimizer doing thousands of iterations per second never floods the event
-loop: the GUI reads the newest iterate when it is ready to draw.
+The optimizer steps in a child process (:mod:`.engine` says why). This QThread
+reads what the child sends, records every iterate in the current run's
+(thread-safe) history and emits ``progressed`` — at most one such signal is
+ever waiting in the GUI's event queue (the GUI acknowledges it with
+:meth:`TrainerThread.ack`), so an optimizer doing thousands of iterations per
+second never floods the event loop: the GUI reads the newest iterate when it
+is ready to draw. The thread touches no widget.
 
-Commands (play, pause, step, a new run, speed, quit) are plain method calls
-from the GUI thread that set state under a condition variable; the loop looks
-at them between two iterations and while it waits, so each takes effect within
-one iteration (a few milliseconds) — never after a sleep.
+Commands (a new run, play, pause, step, speed, limits, quit) are plain method
+calls from the GUI thread; they go to the child at once, and the child looks
+at them between two iterations and while it waits, so each takes effect
+within one iteration. Iterates of a run that is no longer the current one are
+dropped on arrival.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-import traceback
 
 from PySide6.QtCore import QThread, Signal
 
+from .engine import Engine, EngineDied
 from .session import Run
 
-__all__ = ["TrainerThread", "POLITE_STEP"]
-
-#: steps shorter than this (seconds) wait while the GUI draws a frame (see set_drawing)
-POLITE_STEP = 0.001
+__all__ = ["TrainerThread"]
 
 log = logging.getLogger("logit_gui.app")
 
 
 class TrainerThread(QThread):
-    """Runs optimizer steps off the GUI thread."""
+    """Relays between the GUI thread and the trainer process."""
 
     # run id: that run's history grew (coalesced: at most one pending until ack())
     progressed = Signal(int)
     # run id, status: the run stopped by itself (converged / max_iter / diverged)
     stopped = Signal(int, str)
-    # run id, message: the optimizer raised; the traceback is in the log
+    # run id, message: the optimizer raised, or the trainer process died; details in the log
     failed = Signal(int, str)
-    # run id: the thread went idle after a pause (nothing more will arrive)
+    # run id: the trainer went idle after a pause or a step (nothing more will arrive)
     paused = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("logit-gui trainer")
         self._cond = threading.Condition()
+        self._engine: Engine | None = None
         self._run: Run | None = None
         self._playing = False
-        self._steps = 0
-        self._quit = False
         self._ips: float | None = None  # iterations per second; None: as fast as possible
+        self._sent = 0        # sequence number of the newest command sent
+        self._acked = 0       # ... and of the newest the child has taken
+        self._child_busy = False
         self._pending = False
-        self._busy = False
-        self._drawing = False  # the GUI thread is drawing a frame
-        self.iterations = 0  # total steps taken (for benchmarks)
-        self.step_seconds = 0.0  # duration of the latest step
+        self._quit = False
+        self._dead: Engine | None = None  # a child found dead (not read again)
+        self.iterations = 0   # iterates received for the current runs (for benchmarks)
 
     # ------------------------------------------------------------------
     # commands (GUI thread)
     # ------------------------------------------------------------------
+    def _engine_up(self) -> Engine:
+        """The child, started (again, after a crash: with the current run) when needed."""
+        if self._engine is not None and self._engine.alive:
+            return self._engine
+        if self._engine is not None:
+            self._engine.close(0.1)
+        self._engine = Engine()
+        with self._cond:
+            self._sent = self._acked = 0
+            self._child_busy = False
+            self._sent = self._engine.command("speed", self._ips)
+        if self._run is not None:
+            self._resume(self._run)
+        return self._engine
+
+    def _resume(self, run: Run) -> None:
+        """After a crash: the new child goes on from the newest recorded iterate."""
+        with self._cond:
+            self._sent = self._engine.set_run(run, False, resume=True)
+
+    def _send_run(self, run: Run, play: bool) -> None:
+        self._sent = self._engine.set_run(run, play)
+
+    def _command(self, what: str, *args) -> None:
+        for attempt in (0, 1):
+            engine = self._engine_up()
+            try:
+                with self._cond:
+                    self._sent = engine.command(what, *args)
+                return
+            except EngineDied:
+                if attempt:
+                    raise
+
     def set_run(self, run: Run | None, play: bool | None = None) -> None:
         """Step ``run`` from now on; the run in flight (if any) is dropped."""
         with self._cond:
             self._run = run
-            self._steps = 0
             if play is not None:
                 self._playing = play
-            self._cond.notify_all()
+            playing = self._playing
+        if run is None:
+            self._command("pause")
+            return
+        for attempt in (0, 1):
+            self._engine_up()
+            try:
+                with self._cond:
+                    self._send_run(run, playing and not run.finished)
+                return
+            except EngineDied:
+                if attempt:
+                    raise
 
     def play(self) -> None:
         with self._cond:
             self._playing = True
-            self._cond.notify_all()
+        self._command("play")
 
     def pause(self) -> None:
         with self._cond:
             self._playing = False
-            self._steps = 0
-            self._cond.notify_all()
+        self._command("pause")
 
     def request_step(self) -> None:
         """Exactly one more iterate (even from a converged run), then idle."""
         with self._cond:
             self._playing = False
-            self._steps += 1
-            self._cond.notify_all()
+        self._command("step")
 
     def set_speed(self, ips: float | None) -> None:
         with self._cond:
             self._ips = ips if ips and ips > 0 else None
-            self._cond.notify_all()
+        if self._engine is not None:
+            self._command("speed", self._ips)
 
-    def set_drawing(self, on: bool) -> None:
-        """The GUI thread starts (True) or ends (False) drawing a frame.
-
-        While it draws, a trainer whose steps are short (mostly Python, holding the
-        interpreter lock) waits instead of taking the lock back after every NumPy call:
-        otherwise each of the frame's hundreds of Qt calls would wait for the lock and
-        a frame would take many times its cost. Long steps (time spent inside NumPy,
-        without the lock) go on in parallel.
-        """
-        with self._cond:
-            self._drawing = on
-            if not on:
-                self._cond.notify_all()
+    def set_limits(self, run: Run, max_iter: int, tol: float) -> None:
+        """The run's new stopping rule (already set on ``run``), for the child's twin too."""
+        self._command("limits", run.id, max_iter, tol)
 
     def ack(self) -> None:
         """The GUI has taken the pending ``progressed``: the next one may be sent."""
@@ -120,82 +154,99 @@ class TrainerThread(QThread):
 
     @property
     def busy(self) -> bool:
-        """True while playing or while a requested step is still being computed."""
+        """True while playing, or until the child has taken the newest command and
+        finished the steps it asked for (a pause has taken effect when this is False)."""
         with self._cond:
-            return self._playing or self._steps > 0 or self._busy
+            return self._playing or self._acked < self._sent or self._child_busy
+
+    def start(self, *args) -> None:
+        self._engine_up()  # the child boots while the window is being built
+        super().start(*args)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop the loop and join the thread. Safe to call twice."""
+        """Stop the child and the relay, and join both. Safe to call twice."""
         with self._cond:
             self._quit = True
             self._playing = False
-            self._cond.notify_all()
+        ok = True
         if self.isRunning():
-            return self.wait(timeout_ms)
-        return True
+            ok = self.wait(timeout_ms)
+        if self._engine is not None:
+            self._engine.close()
+        return ok
 
     # ------------------------------------------------------------------
-    # the loop (trainer thread)
+    # the relay (this thread)
     # ------------------------------------------------------------------
-    def run(self) -> None:  # noqa: C901 - one loop, read top to bottom
-        next_due = 0.0
+    def run(self) -> None:
         while True:
             with self._cond:
-                while not self._quit and (
-                    self._run is None or not (self._playing or self._steps > 0)
-                ):
-                    self._cond.wait()
                 if self._quit:
                     return
-                now = time.monotonic()
-                if self._playing and self._ips and self._steps == 0:
-                    if now < next_due:
-                        self._cond.wait(next_due - now)
-                        continue  # re-read every command after the wait
-                forced = self._steps > 0
-                if forced:
-                    self._steps -= 1
-                run = self._run
-                self._busy = True
-                start = now
-            try:
-                t_step = time.perf_counter()
-                it = run.step(force=forced)
-                t_step = time.perf_counter() - t_step
-                self.step_seconds = t_step
-            except Exception as exc:  # reported, never swallowed
-                log.error("the optimizer raised:\n%s", traceback.format_exc())
-                with self._cond:
-                    self._busy = False
-                    if run is self._run:
-                        self._playing = False
-                        self._steps = 0
-                self.failed.emit(run.id, f"{type(exc).__name__}: {exc}")
+                engine = self._engine
+            if engine is None or engine is self._dead:
+                self.msleep(20)
                 continue
-            with self._cond:
-                self._busy = False
-                if it is not None:
+            try:
+                if not engine.poll(0.02):
+                    continue
+                batch = [engine.recv()]
+                while len(batch) < 512 and engine.poll(0):
+                    batch.append(engine.recv())
+            except EngineDied as e:
+                self._died(engine, str(e))
+                continue
+            self._deliver(batch)
+
+    def _died(self, engine: Engine, text: str) -> None:
+        with self._cond:
+            if self._quit or engine is not self._engine:
+                return
+            run = self._run
+            self._dead = engine
+            self._playing = False
+            self._child_busy = False
+            self._acked = self._sent
+        engine.process.join(0.5)
+        text = engine.death()
+        log.error("%s; it restarts at the next command", text)
+        if run is not None:
+            self.failed.emit(run.id, text)
+
+    def _deliver(self, batch) -> None:
+        progressed = stopped = idle = None
+        failures = []
+        with self._cond:
+            run = self._run
+            for msg in batch:
+                what = msg[0]
+                if what == "state":
+                    self._acked, self._child_busy = msg[1], msg[2]
+                    if not msg[2] and run is not None and msg[1] == self._sent:
+                        idle = run.id
+                    continue
+                current = run is not None and msg[1] == run.id
+                if not current:
+                    continue  # a dropped run's late news
+                if what == "it":
+                    run.record(msg[2])
                     self.iterations += 1
-                current = run is self._run
-                stop = current and run.finished and (self._playing or it is None)
-                if stop:
+                    progressed = run.id
+                elif what == "stopped":
                     self._playing = False
-                    self._steps = 0
-                send = not self._pending
-                if send:
-                    self._pending = True
-                ips = self._ips
-                idle = current and not self._playing and self._steps == 0
-            # the next step is due one period after this one started (no catch-up bursts)
-            next_due = max(next_due, start) + 1.0 / ips if ips else start
+                    stopped = (run.id, msg[2])
+                elif what == "failed":
+                    self._playing = False
+                    failures.append((run.id, msg[2], msg[3]))
+            send = progressed is not None and not self._pending
             if send:
-                self.progressed.emit(run.id)
-            if stop:
-                self.stopped.emit(run.id, run.status)
-            elif idle:
-                self.paused.emit(run.id)
-            if t_step < POLITE_STEP:  # a short, Python-bound step: let a frame being drawn finish
-                with self._cond:
-                    deadline = time.monotonic() + 0.1
-                    while self._drawing and not self._quit and time.monotonic() < deadline:
-                        self._cond.wait(0.005)
+                self._pending = True
+        if send:
+            self.progressed.emit(progressed)
+        for run_id, text, tb in failures:
+            log.error("the optimizer raised:\n%s", tb)
+            self.failed.emit(run_id, text)
+        if stopped is not None:
+            self.stopped.emit(*stopped)
+        elif idle is not None and not failures:
+            self.paused.emit(idle)

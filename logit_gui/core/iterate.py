@@ -66,6 +66,12 @@ class Iterate:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
 
+    def __reduce__(self):
+        # picklable (the app's trainer process sends its iterates): info as a plain dict
+        return (Iterate, (self.k, self.coef, self.intercept, self.objective, self.grad_norm,
+                          self.step_size, self.test_objective, self.status, self.method,
+                          self.notes, dict(self.info)))
+
     @property
     def theta(self) -> np.ndarray:
         """Parameters as an (m, d + 1) matrix, intercept in the last column."""

@@ -246,6 +246,18 @@ class Objective:
         self._lipschitz = None
         self._tls = threading.local()
 
+    def __getstate__(self):
+        """Picklable (the app sends the objective to its trainer process): the
+        per-thread work arrays and the cached sums are rebuilt there."""
+        state = self.__dict__.copy()
+        for name in ("_tls", "_bconst"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._tls = threading.local()
+
     # ------------------------------------------------------------------
     # parameter layout
     # ------------------------------------------------------------------
