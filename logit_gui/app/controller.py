@@ -39,17 +39,13 @@ from .settings import DataSettings, ModelSettings, OptimizerSettings, RunSetting
 from .widgets import fmt_value
 from .worker import TrainerThread
 
-__all__ = ["Controller", "MAX_FPS", "DISPLAY_SHARE", "MAX_FEATURES"]
+__all__ = ["Controller", "MAX_FPS", "MAX_FEATURES"]
 
 log = logging.getLogger("logit_gui.app")
 
 #: the panels redraw at most this often
 MAX_FPS = 60.0
 
-#: and take at most this share of the GUI thread's time, so that clicks, keys and the
-#: relay of iterates are never kept waiting: after a frame that took t, wait t·(1/share − 1).
-#: (The trainer is not in this budget: it steps in a process of its own.)
-DISPLAY_SHARE = 0.9
 
 #: refuse feature maps with more polynomial features than this (memory, and nothing to see)
 MAX_FEATURES = 3000
@@ -86,8 +82,7 @@ class Controller(QObject):
         self.draws = 0            # frames drawn (for the benchmark)
         self._csv_cache: dict[str, object] = {}
         self._last_draw = 0.0
-        self._last_draw_end = 0.0
-        self._last_cost = 0.0
+        self.frame_seconds = 0.0  # what the latest frame cost, painting included (benchmark)
         self._frame_open = False
         self._playing = False
         self._closed = False
@@ -430,14 +425,13 @@ class Controller(QObject):
     # drawing at display rate
     # ------------------------------------------------------------------
     def _request_draw(self) -> None:
-        """Draw the newest state soon: at most ``max_fps`` times a second and at most
-        ``DISPLAY_SHARE`` of the GUI thread's time (a frame's cost includes its painting),
-        so the event loop stays responsive."""
+        """Draw the newest state soon: at most ``max_fps`` times a second. A frame
+        takes tens of milliseconds, so between two frames the event loop runs and
+        clicks and keys are never kept waiting longer than one frame. (The trainer
+        is not in this budget: it steps in a process of its own.)"""
         if self._draw_timer.isActive():
             return
-        gap = self._last_cost * (1.0 / DISPLAY_SHARE - 1.0)
-        due = max(self._last_draw + self.min_interval, self._last_draw_end + gap)
-        wait = due - time.monotonic()
+        wait = self._last_draw + self.min_interval - time.monotonic()
         self._draw_timer.start(max(0, int(math.ceil(wait * 1000))))
 
     def _draw(self) -> None:
@@ -457,8 +451,7 @@ class Controller(QObject):
 
     def _frame_done(self) -> None:
         self._frame_open = False
-        self._last_draw_end = time.monotonic()
-        self._last_cost = self._last_draw_end - self._last_draw
+        self.frame_seconds = time.monotonic() - self._last_draw
 
     def _draw_frame(self) -> None:
         # index and iterate read together: the trainer may append (and thin) meanwhile

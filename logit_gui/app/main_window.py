@@ -305,19 +305,32 @@ class MainWindow(QMainWindow):
         self.loss.show(frame.iterate)
         self.sigmoid.show(frame)
 
+    @staticmethod
+    def _set_text(label: QLabel, text: str) -> None:
+        """Set a label that changes every frame; its width only ever grows, so the
+        numbers neither jitter nor make the status bar lay out (and repaint the
+        window) again at each frame."""
+        if label.text() == text:
+            return
+        label.setText(text)
+        width = label.sizeHint().width()
+        if width > label.minimumWidth():
+            label.setMinimumWidth(width)
+
     def _on_status(self, s: dict) -> None:
         f = self.status_fields
-        f["k"].setText(f"k = {s['k']}")
+        put = self._set_text
+        put(f["k"], f"k = {s['k']}")
         obj = f"J = {s['objective']:.5g}"
         if s["test_objective"] is not None and math.isfinite(s["test_objective"]):
             obj += f"  (test {s['test_objective']:.5g})"
-        f["objective"].setText(obj)
-        f["grad"].setText(f"‖∇J‖∞ = {s['grad_norm']:.3g}")
+        put(f["objective"], obj)
+        put(f["grad"], f"‖∇J‖∞ = {s['grad_norm']:.3g}")
         acc = f"acc {100 * s['train_acc']:.1f}%"
         if s["test_acc"] is not None:
             acc += f" / test {100 * s['test_acc']:.1f}%"
-        f["acc"].setText(acc)
-        f["step"].setText(f"step {fmt_value(s['step_size'])}")
+        put(f["acc"], acc)
+        put(f["step"], f"step {fmt_value(s['step_size'])}")
         status = s["status"]
         if s["separable"] and status not in ("diverged",):
             status = f"{status} · separable" if status not in ("running", "paused") else "separable"
@@ -329,7 +342,7 @@ class MainWindow(QMainWindow):
         self.timeline.setRange(0, max(0, s["length"] - 1))
         self.timeline.setValue(s["index"])
         self.timeline.blockSignals(False)
-        self.timeline_label.setText(f"k = {s['k']} of {s['last_k']}   ({s['index'] + 1}/{s['length']} kept)")
+        put(self.timeline_label, f"k = {s['k']} of {s['last_k']}   ({s['index'] + 1}/{s['length']} kept)")
         self.status = s
 
     def _set_chip(self, status: str) -> None:
