@@ -17,7 +17,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import style
@@ -27,6 +27,25 @@ from .contour import contour_levels, contour_segments
 __all__ = ["BoundaryPanel"]
 
 LEVELS = (0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9)
+
+
+class HeatmapItem(pg.ImageItem):
+    """An ImageItem that hands Qt a 32-bit image.
+
+    pyqtgraph renders a one-channel image through a 256-entry lookup table as
+    an 8-bit indexed QImage, and Qt converts and scales such an image pixel
+    by pixel at every paint (≈ 4 ms for a 200 × 200 grid filling 600 × 800
+    pixels, against ≈ 0.5 ms for a 32-bit one). Converting once, when a new
+    grid arrives, makes every paint of it cheap.
+    """
+
+    def render(self):
+        super().render()
+        q = self.qimage
+        if q is not None and q.format() == QImage.Format.Format_Indexed8:
+            fmt = (QImage.Format.Format_ARGB32_Premultiplied if q.hasAlphaChannel()
+                   else QImage.Format.Format_RGB32)
+            self.qimage = q.convertToFormat(fmt)
 
 
 class BoundaryPanel(QWidget):
@@ -65,7 +84,7 @@ class BoundaryPanel(QWidget):
         plot = self.plot_widget.getPlotItem()
         self.plot = plot
         style.style_plot(plot, left="x2", bottom="x1")
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = HeatmapItem(axisOrder="row-major")
         self.image.setZValue(-10)
         plot.addItem(self.image)
         self.cmap = style.probability_colormap()
