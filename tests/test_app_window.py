@@ -530,3 +530,16 @@ def test_a_change_at_an_earlier_iterate_branches_from_it(make_window, qtbot):
     w.actions["step"].trigger()
     qtbot.waitUntil(lambda: len(c.run.history) == 5, timeout=WAIT)
     assert c.run.history.latest.k == 4 and c.run.history.latest.step_size == pytest.approx(0.1)
+
+
+def test_an_unexpected_error_in_the_window_reaches_the_status_bar_and_the_log(make_window, qtbot):
+    w = make_window()
+    try:
+        raise ZeroDivisionError("simulated bug in a slot")
+    except ZeroDivisionError as e:
+        w.report_unexpected(type(e), e, e.__traceback__)  # what sys.excepthook calls in the app
+    assert "internal error: ZeroDivisionError: simulated bug in a slot" in w.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "simulated bug in a slot" in w.log_view.toPlainText(), timeout=WAIT)
+    assert "Traceback" in w.log_view.toPlainText()
+    w.actions["step"].trigger()  # and the app goes on
+    qtbot.waitUntil(lambda: len(w.controller.run.history) == 2, timeout=WAIT)

@@ -86,6 +86,7 @@ def main(argv=None) -> int:
     app.setApplicationName("logit-gui")
     app.setOrganizationName("logit-gui")
     window = MainWindow()
+    sys.excepthook = window.report_unexpected  # a bug in a slot: status bar and log, not a lost traceback
     window.show()
     if csv:  # a bad file opens a dialog over the default data, as File → Open does
         QTimer.singleShot(0, lambda: window.open_csv(csv))

@@ -11,6 +11,8 @@ import html
 import logging
 import math
 import os
+import sys
+import traceback
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPainter
@@ -431,6 +433,16 @@ class MainWindow(QMainWindow):
             log.warning(text)
         else:
             log.info(text)
+
+    def report_unexpected(self, exc_type, exc, tb) -> None:
+        """``sys.excepthook`` while the window is open: an exception escaping a slot
+        or an event handler (a bug) reaches the status bar and the log, with its
+        traceback, and the app goes on; it is never silently lost."""
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)).rstrip())
+        self._message(f"internal error: {exc_type.__name__}: {exc} (the log, View → Log, has the details)", "error")
 
     def _append_log(self, text: str, level: int) -> None:
         self.log_view.appendPlainText(text)
