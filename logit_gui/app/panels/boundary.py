@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from .. import style
 from ..frame import Frame, View
 from .contour import contour_levels, contour_segments
+from .markers import Scatter
 
 __all__ = ["BoundaryPanel"]
 
@@ -104,9 +105,9 @@ class BoundaryPanel(QWidget):
         for item in (self.levels_curve, self.boundary_curve):
             item.setZValue(5)
             plot.addItem(item)
-        self.train_scatter = pg.ScatterPlotItem(size=9, symbol="o", pxMode=True)
-        self.test_scatter = pg.ScatterPlotItem(size=11, symbol="t1", pxMode=True)
-        self.wrong_scatter = pg.ScatterPlotItem(
+        self.train_scatter = Scatter(size=9, symbol="o", pxMode=True)
+        self.test_scatter = Scatter(size=11, symbol="t1", pxMode=True)
+        self.wrong_scatter = Scatter(
             size=16, symbol="o", pen=pg.mkPen("#000000", width=2.2), brush=None, pxMode=True,
         )
         for z, item in ((10, self.train_scatter), (11, self.test_scatter), (12, self.wrong_scatter)):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from .. import style
 from ..history import History
+from .markers import Scatter
 
 __all__ = ["LossPanel"]
 
@@ -82,7 +83,7 @@ class LossPanel(QWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
         self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#111111", width=1.5))
-        self.cursor_dot = pg.ScatterPlotItem(size=11, brush=pg.mkBrush(style.TRAIN_COLOR),
+        self.cursor_dot = Scatter(size=11, brush=pg.mkBrush(style.TRAIN_COLOR),
                                              pen=pg.mkPen("#111111", width=1.5))
         self.cursor_dot.setZValue(20)
         plot.addItem(self.cursor_line, ignoreBounds=True)
