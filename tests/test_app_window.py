@@ -543,3 +543,20 @@ def test_an_unexpected_error_in_the_window_reaches_the_status_bar_and_the_log(ma
     assert "Traceback" in w.log_view.toPlainText()
     w.actions["step"].trigger()  # and the app goes on
     qtbot.waitUntil(lambda: len(w.controller.run.history) == 2, timeout=WAIT)
+
+
+def test_misclassified_samples_are_ringed_and_only_they(make_window, qtbot):
+    w = make_window()
+    c = w.controller
+    for n in range(1, 4):
+        w.actions["step"].trigger()
+        qtbot.waitUntil(lambda n=n: len(c.run.history) == n + 1 and c.shown_iterate is c.run.history.latest,
+                        timeout=WAIT)
+    f, rings = c.frame, w.boundary.wrong_scatter
+    wrong = np.concatenate([f.train_wrong, f.test_wrong])
+    assert 0 < wrong.sum() < wrong.size
+    assert np.array_equal(rings.data["visible"], wrong)
+    xy = np.column_stack([rings.data["x"], rings.data["y"]])[wrong]
+    assert np.allclose(xy, np.vstack([c.view.train_xy[f.train_wrong], c.view.test_xy[f.test_wrong]]))
+    w.controls.show_wrong.setChecked(False)
+    qtbot.waitUntil(lambda: not rings.data["visible"].any(), timeout=WAIT)

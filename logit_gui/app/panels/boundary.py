@@ -149,7 +149,9 @@ class BoundaryPanel(QWidget):
             pos=view.test_xy, brush=[brushes[k] for k in view.test_y], pen=tpen,
         )
         self.test_scatter.setVisible(self.show_test)
-        self.wrong_scatter.setData(pos=np.empty((0, 2)))
+        # the rings: one per sample on screen, shown where that sample is misclassified
+        self.wrong_scatter.setData(pos=np.concatenate([view.train_xy, view.test_xy]))
+        self.wrong_scatter.show_only(np.zeros(view.train_xy.shape[0] + view.test_xy.shape[0], dtype=bool))
         plot.setLabel("bottom", view.labels[0], color=style.TEXT, **{"font-size": f"{style.FONT_PT + 2}pt"})
         plot.setLabel("left", view.labels[1], color=style.TEXT, **{"font-size": f"{style.FONT_PT + 2}pt"})
         # legend: one entry per class, then the marker meanings (set only with new data)
@@ -219,13 +221,9 @@ class BoundaryPanel(QWidget):
             lv = np.empty((0, 2))
         self._set_pairs(self.boundary_curve, segs)
         self._set_pairs(self.levels_curve, lv)
-        if self.show_wrong:
-            wrong = [view.train_xy[frame.train_wrong]]
-            if self.show_test and view.test_xy.size:
-                wrong.append(view.test_xy[frame.test_wrong])
-            self.wrong_scatter.setData(pos=np.concatenate(wrong))
-        else:
-            self.wrong_scatter.setData(pos=np.empty((0, 2)))
+        test_wrong = frame.test_wrong if self.show_test else np.zeros_like(frame.test_wrong)
+        wrong = np.concatenate([frame.train_wrong, test_wrong])
+        self.wrong_scatter.show_only(wrong if self.show_wrong else np.zeros_like(wrong))
 
     def _on_mouse(self, event) -> None:
         """Read the shown iterate's probabilities off the grid under the mouse."""

@@ -10,7 +10,7 @@ point's symbol in the atlas in Python — a few milliseconds per thousand points
 every frame. When only the positions change (the samples on the sigmoid panel
 as the weights move), :meth:`MovingScatter.set_positions` writes the new
 coordinates into the existing records: the atlas entries, sizes and styles stay
-valid.
+valid; :meth:`Scatter.show_only` likewise only flags which points are drawn.
 """
 
 from __future__ import annotations
@@ -31,6 +31,15 @@ class Scatter(pg.ScatterPlotItem):
             self._br = super().boundingRect()
             self._br_key = key
         return self._br
+
+    def show_only(self, mask) -> None:
+        """Draw only the points where ``mask`` is True: cheaper than a new setData
+        when the same points come and go (the rings of misclassified samples)."""
+        mask = np.asarray(mask, dtype=bool)
+        if len(self.data) != mask.size:
+            raise ValueError(f"{mask.size} flags for {len(self.data)} points")
+        self.data["visible"] = mask
+        self.update()
 
     def viewTransformChanged(self):
         self._br = None  # the padding is in pixels: it changes with the view
