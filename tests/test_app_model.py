@@ -172,6 +172,11 @@ def _child_problem():
     return build_problem(ds, degree=1, l2=1e-3, test_fraction=0.25, seed=0)
 
 
+def _its(events):
+    """The iterates in a list of events, in order."""
+    return [it for m in events if m[0] == "its" for it in m[2]]
+
+
 class _Loop:
     def __init__(self):
         from logit_gui.app.engine import serve
@@ -229,11 +234,12 @@ def test_the_trainer_loop_steps_a_twin_of_the_windows_run():
         assert {m[0] for m in loop.until_idle()} == {"state"}  # taken; paused: nothing stepped
         loop.send("step")
         events = loop.until_idle()
-        its = [m[2] for m in events if m[0] == "it"]
-        assert len(its) == 1 and its[0].k == 1 and all(m[1] == 7 for m in events if m[0] == "it")
+        its = _its(events)
+        assert len(its) == 1 and its[0].k == 1 and all(m[1] == 7 for m in events if m[0] == "its")
         loop.send("play")
         events = loop.until_idle()
-        its += [m[2] for m in events if m[0] == "it"]
+        its += _its(events)
+        assert events.index(("stopped", 7, "max_iter")) > max(i for i, m in enumerate(events) if m[0] == "its")
         assert ("stopped", 7, "max_iter") in events
         for _ in range(30):
             here.step()
@@ -264,7 +270,7 @@ def test_the_trainer_loop_reports_what_the_optimizer_raises(monkeypatch):
         assert "simulated failure" in failed[0][2] and "Traceback" in failed[0][3]
         monkeypatch.undo()
         loop.send("step")  # the loop goes on working
-        assert [m[2].k for m in loop.until_idle() if m[0] == "it"] == [1]
+        assert [it.k for it in _its(loop.until_idle())] == [1]
         loop.send("run", 4, 1, "no-such-method", {}, None, first, None, 10, 0.0, True)
         failed = [m for m in loop.until_idle() if m[0] == "failed"]
         assert failed and failed[0][1] == 4 and "no-such-method" in failed[0][2]
@@ -284,7 +290,7 @@ def test_the_trainer_loop_continues_a_history_with_its_numbering():
         loop.send("problem", 1, prob.objective, None)
         loop.send("run", 5, 1, "adam", {"lr": 0.01}, theta0, earlier.history[0], latest, 100, 0.0, False)
         loop.send("step")
-        its = [m[2] for m in loop.until_idle() if m[0] == "it"]
+        its = _its(loop.until_idle())
         assert [it.k for it in its] == [13] and its[0].method == "adam"
     finally:
         loop.close()

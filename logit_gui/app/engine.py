@@ -23,7 +23,9 @@ To the child: ``("problem", key, objective, test_objective)``,
 ``("run", seq, run_id, key, method, params, theta0, first, latest, max_iter, tol, play)``,
 ``("play", seq)``, ``("pause", seq)``, ``("step", seq)``, ``("speed", seq, ips)``,
 ``("limits", seq, run_id, max_iter, tol)``, ``("quit",)``.
-From the child: ``("it", run_id, iterate)``, ``("stopped", run_id, status)``,
+From the child: ``("its", run_id, [iterates])`` (sent at least every
+``FLUSH`` seconds while stepping, and before anything else is said: fewer,
+larger messages wake the window's relay less often), ``("stopped", run_id, status)``,
 ``("failed", run_id, message, traceback)`` and ``("state", seq, busy)`` — the
 newest command it has taken, and whether it goes on stepping; it follows every
 batch of commands and every step after which the child falls idle, so the
@@ -46,6 +48,10 @@ from .session import Run
 __all__ = ["Engine", "serve", "EngineDied"]
 
 
+#: seconds the child may hold computed iterates before sending them
+FLUSH = 0.01
+
+
 class EngineDied(RuntimeError):
     """The child process is gone (killed, crashed, or never started)."""
 
@@ -66,6 +72,9 @@ class _Child:
         self.seq = 0
         self.next_due = 0.0
         self.quit = False
+        self.pending: list = []   # iterates not sent yet (all of run pending_run)
+        self.pending_run = 0
+        self.flushed = 0.0
 
     @property
     def busy(self) -> bool:
@@ -114,6 +123,17 @@ class _Child:
         else:
             raise ValueError(f"unknown command {what!r}")
 
+    def flush(self) -> None:
+        """Send the iterates held back (before any other message: order is kept)."""
+        if self.pending:
+            self.evt.send(("its", self.pending_run, self.pending))
+            self.pending = []
+        self.flushed = time.monotonic()
+
+    def say(self, *msg) -> None:
+        self.flush()
+        self.evt.send(msg)
+
     def take_commands(self, timeout) -> None:
         """Handle every waiting command; wait up to ``timeout`` (None: forever) for the first."""
         took = False
@@ -122,12 +142,12 @@ class _Child:
             try:
                 self.handle(msg)
             except Exception as exc:  # a bad command: reported, the loop goes on
-                self.evt.send(("failed", self.run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+                self.say("failed", self.run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 self.run, self.playing, self.steps = None, False, 0
             took = True
             timeout = 0
         if took and not self.quit:
-            self.evt.send(("state", self.seq, self.busy))
+            self.say("state", self.seq, self.busy)
 
     def step(self) -> None:
         forced = self.steps > 0
@@ -139,17 +159,22 @@ class _Child:
             it = run.step(force=forced)
         except Exception as exc:  # reported, never swallowed
             self.playing, self.steps = False, 0
-            self.evt.send(("failed", run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
-            self.evt.send(("state", self.seq, False))
+            self.say("failed", run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self.say("state", self.seq, False)
             return
         if it is not None:
-            self.evt.send(("it", run_id, it))
+            if self.pending and self.pending_run != run_id:
+                self.flush()
+            self.pending.append(it)
+            self.pending_run = run_id
         stop = run.finished and (self.playing or it is None)
         if stop:
             self.playing, self.steps = False, 0
-            self.evt.send(("stopped", run_id, run.status))
+            self.say("stopped", run_id, run.status)
         if not self.busy:
-            self.evt.send(("state", self.seq, False))
+            self.say("state", self.seq, False)
+        elif time.monotonic() - self.flushed >= FLUSH:
+            self.flush()
         # the next step is due one period after this one started (no catch-up bursts)
         self.next_due = max(self.next_due, start) + 1.0 / self.ips if self.ips else start
 

@@ -228,9 +228,10 @@ class TrainerThread(QThread):
                 current = run is not None and msg[1] == run.id
                 if not current:
                     continue  # a dropped run's late news
-                if what == "it":
-                    run.record(msg[2])
-                    self.iterations += 1
+                if what == "its":
+                    for it in msg[2]:
+                        run.record(it)
+                    self.iterations += len(msg[2])
                     progressed = run.id
                 elif what == "stopped":
                     self._playing = False
