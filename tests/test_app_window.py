@@ -560,3 +560,24 @@ def test_misclassified_samples_are_ringed_and_only_they(make_window, qtbot):
     assert np.allclose(xy, np.vstack([c.view.train_xy[f.train_wrong], c.view.test_xy[f.test_wrong]]))
     w.controls.show_wrong.setChecked(False)
     qtbot.waitUntil(lambda: not rings.data["visible"].any(), timeout=WAIT)
+
+
+def test_slow_rebuilds_show_a_wait_cursor_and_say_what_they_do(make_window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window()
+    seen = []
+    real = w.controller.apply_data
+
+    def spy(d):
+        seen.append((QApplication.overrideCursor() is not None
+                     and QApplication.overrideCursor().shape() == Qt.WaitCursor,
+                     w.statusBar().currentMessage()))
+        return real(d)
+
+    w.controller.apply_data = spy
+    w.controls.n.setValue(500)
+    qtbot.waitUntil(lambda: len(seen) == 1 and w.controller.dataset.n == 500, timeout=WAIT)
+    busy, text = seen[0]
+    assert busy and "building the data set (500 samples)" in text
+    assert QApplication.overrideCursor() is None  # restored

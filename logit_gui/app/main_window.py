@@ -7,6 +7,7 @@ comes back as a frame.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import math
@@ -14,9 +15,10 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -288,7 +290,7 @@ class MainWindow(QMainWindow):
         self.timeline.valueChanged.connect(self._on_timeline)
         ctl = self.controls
         ctl.dataChanged.connect(self._on_data_settings)
-        ctl.modelChanged.connect(lambda: self._applied(c.apply_model(ctl.model_settings())))
+        ctl.modelChanged.connect(self._on_model_settings)
         ctl.optimizerChanged.connect(lambda: self._applied(c.apply_optimizer(ctl.optimizer_settings())))
         ctl.runChanged.connect(lambda: c.apply_run(ctl.run_settings()))
         ctl.displayChanged.connect(self._on_display)
@@ -373,9 +375,34 @@ class MainWindow(QMainWindow):
         self.boundary.set_options(levels=ctl.show_levels.isChecked(), test=ctl.show_test.isChecked(),
                                   wrong=ctl.show_wrong.isChecked())
 
+    @contextlib.contextmanager
+    def busy(self, text: str):
+        """Work that may take a moment on the GUI thread (building a large data set,
+        its features and grid, reading a CSV file): a wait cursor and a status
+        message that is painted before the work starts."""
+        QApplication.setOverrideCursor(Qt.WaitCursor)
+        self.statusBar().setStyleSheet("")
+        self.statusBar().showMessage(text)
+        QApplication.processEvents(QEventLoop.ExcludeUserInputEvents)
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+            if self.statusBar().currentMessage() == text:
+                self.statusBar().clearMessage()
+
     def _on_data_settings(self) -> None:
-        if self._applied(self.controller.apply_data(self.controls.data_settings())):
+        d = self.controls.data_settings()
+        with self.busy(f"building the data set ({d.n:,} samples), its features and the probability grid…"):
+            ok = self.controller.apply_data(d)
+        if self._applied(ok):
             self._dataset_info()
+
+    def _on_model_settings(self) -> None:
+        n = self.controller.dataset.n if self.controller.dataset is not None else 0
+        with self.busy(f"building the model on {n:,} samples…"):
+            ok = self.controller.apply_model(self.controls.model_settings())
+        self._applied(ok)
 
     def _applied(self, ok: bool) -> bool:
         """After a settings change: on success update the header; on failure (the message
@@ -458,7 +485,8 @@ class MainWindow(QMainWindow):
     def open_csv(self, path: str) -> bool:
         """Load ``path``; on a problem show a dialog and keep the previous data."""
         try:
-            ds = self.controller.open_csv(path)
+            with self.busy(f"reading {os.path.basename(path)}…"):
+                ds = self.controller.open_csv(path)
         except LogitError as e:
             log.error("cannot open %s: %s", path, e)
             self.error_box("Cannot open the CSV file", str(e))
