@@ -49,6 +49,17 @@ def _settings(n: int, method: str):
     )
 
 
+def _run(settings):
+    """The run the app would build for ``settings`` (its controller closed again:
+    only the problem and the run are used)."""
+    from logit_gui.app.controller import Controller
+
+    ctl = Controller(settings)
+    ctl.load()
+    ctl.shutdown()
+    return ctl.run
+
+
 def one(mode: str, method: str, n: int, seconds: float) -> dict:
     """Measure in this process; returns a dict (printed as JSON by the child)."""
     from logit_gui.app import leave_a_core_for_the_display
@@ -59,6 +70,11 @@ def one(mode: str, method: str, n: int, seconds: float) -> dict:
 
     app = QApplication.instance() or QApplication([])
     settings = _settings(n, method)
+
+    def result(elapsed, iters, k, fps=0.0, frame_ms=float("nan")):
+        return {"mode": mode, "method": method, "n": n, "seconds": elapsed, "iterations": iters,
+                "it_per_s": iters / elapsed, "fps": fps, "k": k, "frame_ms": frame_ms}
+
     if mode == "window":
         from logit_gui.app.main_window import MainWindow
 
@@ -95,33 +111,19 @@ def one(mode: str, method: str, n: int, seconds: float) -> dict:
         k = c.run.history.latest.k
         w.close()
         costs.sort()
-        return {"mode": mode, "method": method, "n": n, "seconds": elapsed, "iterations": iters,
-                "it_per_s": iters / elapsed, "fps": draws / elapsed, "k": k,
-                "frame_ms": 1000 * costs[len(costs) // 2] if costs else float("nan")}
+        return result(elapsed, iters, k, fps=draws / elapsed,
+                      frame_ms=1000 * costs[len(costs) // 2] if costs else float("nan"))
+    run = _run(settings)
     if mode == "core":
-        from logit_gui.app.controller import Controller
-
-        ctl = Controller(settings)
-        ctl.load()
-        run = ctl.run
-        ctl.shutdown()
         t0 = time.perf_counter()
         iters = 0
         while time.perf_counter() - t0 < seconds:
             run.step()
             iters += 1
-        elapsed = time.perf_counter() - t0
-        return {"mode": mode, "method": method, "n": n, "seconds": elapsed, "iterations": iters,
-                "it_per_s": iters / elapsed, "fps": 0.0, "k": run.history.latest.k}
+        return result(time.perf_counter() - t0, iters, run.history.latest.k)
     # headless: the same thread class and run, no window, no controller
-    from logit_gui.app.controller import Controller
-    from logit_gui.app.frame import make_view  # noqa: F401 - same imports as the app
     from logit_gui.app.worker import TrainerThread
 
-    ctl = Controller(settings)
-    ctl.load()
-    run = ctl.run
-    ctl.shutdown()  # only its problem and run are used: no display
     trainer = TrainerThread()
     trainer.progressed.connect(lambda _id: trainer.ack())
     trainer.set_speed(None)
@@ -140,8 +142,7 @@ def one(mode: str, method: str, n: int, seconds: float) -> dict:
     elapsed = time.perf_counter() - start["t"]
     iters = trainer.iterations - start["it"]
     trainer.shutdown()
-    return {"mode": mode, "method": method, "n": n, "seconds": elapsed, "iterations": iters,
-            "it_per_s": iters / elapsed, "fps": 0.0, "k": run.history.latest.k}
+    return result(elapsed, iters, run.history.latest.k)
 
 
 def main(argv=None) -> int:
@@ -178,8 +179,8 @@ def main(argv=None) -> int:
                     print(r.stderr, file=sys.stderr)
                     return 1
                 runs[mode].append(json.loads(r.stdout.strip().splitlines()[-1]))
-        med = {mode: {key: statistics.median(x[key] for x in rs) for key in ("it_per_s", "fps", "frame_ms")
-                      if key in rs[0]} for mode, rs in runs.items()}
+        med = {mode: {key: statistics.median(x[key] for x in rs) for key in ("it_per_s", "fps", "frame_ms")}
+               for mode, rs in runs.items()}
         ratio = statistics.median(w["it_per_s"] / h["it_per_s"] for w, h in zip(runs["window"], runs["headless"]))
         rows.append((method, med["core"], med["headless"], med["window"], ratio))
     print(f"n = {args.n:,}, 200×200 grid, {args.seconds:g} s per measurement, medians of {args.repeats} runs, "

@@ -29,28 +29,26 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _positive_float(name):
+def _float(name, *, positive):
+    """An argparse type: a finite number, > 0 if ``positive`` else >= 0."""
     def parse(text):
         try:
             v = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not math.isfinite(v) or v <= 0:
-            raise argparse.ArgumentTypeError(f"{name} must be a positive number, got {text}")
+        if not math.isfinite(v) or v < 0 or (positive and v == 0):
+            what = "a positive number" if positive else "a number >= 0"
+            raise argparse.ArgumentTypeError(f"{name} must be {what}, got {text}")
         return v
     return parse
+
+
+def _positive_float(name):
+    return _float(name, positive=True)
 
 
 def _nonneg_float(name):
-    def parse(text):
-        try:
-            v = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not math.isfinite(v) or v < 0:
-            raise argparse.ArgumentTypeError(f"{name} must be a number >= 0, got {text}")
-        return v
-    return parse
+    return _float(name, positive=False)
 
 
 def _int_at_least(name, lo):

@@ -152,13 +152,11 @@ class Controller(QObject):
 
     def _new_run(self, problem, o: OptimizerSettings, r: RunSettings, *, theta0=None,
                  history: History | None = None, label: str = "") -> Run:
-        params = o.as_dict()
         opt = make_optimizer(o.method, problem.objective, theta0,
-                             test_objective=problem.test_objective, **params)
+                             test_objective=problem.test_objective, **o.as_dict())
         if history is None:
             history = History(capacity=self.history_capacity)
-        return Run(opt, max_iter=r.max_iter, tol=r.tol, history=history, label=label,
-                   spec={"params": params, "theta0": theta0})
+        return Run(opt, max_iter=r.max_iter, tol=r.tol, history=history, label=label)
 
     def _install(self, run: Run, play: bool) -> None:
         self.run = run
@@ -220,7 +218,6 @@ class Controller(QObject):
         self.trainer.set_speed(r.speed)
         if self.run is not None:
             was = self.run.status
-            self.run.set_limits(r.max_iter, r.tol)
             self.trainer.set_limits(self.run, r.max_iter, r.tol)
             if was != self.run.status:
                 self._publish_status()

@@ -275,13 +275,12 @@ class Engine:
             self._problem = (opt.obj, opt.test_obj)
         h = run.history
         first = h[0]
-        spec = run.spec or {}
-        theta0 = spec.get("theta0")
+        theta0 = opt.theta0
         latest = h.latest if run.offset else None
         if resume and h.latest.k > first.k:
             latest = h.latest
             theta0 = opt.obj.join(latest.coef, latest.intercept)
-        return self.command("run", run.id, self._key, opt.name, spec.get("params", {}),
+        return self.command("run", run.id, self._key, opt.name, opt.params,
                             theta0, first, latest, run.max_iter, run.tol, play)
 
     def poll(self, timeout: float) -> bool:

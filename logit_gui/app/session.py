@@ -40,12 +40,9 @@ class Run:
     """
 
     def __init__(self, optimizer, *, max_iter: int = 1000, tol: float = 1e-6,
-                 history: History | None = None, label: str = "", spec: dict | None = None):
+                 history: History | None = None, label: str = ""):
         self.id = next(_ids)
         self.optimizer = optimizer
-        # how to build the same optimizer elsewhere (the trainer process):
-        # {"params": the method's parameters, "theta0": the starting weights}
-        self.spec = spec
         self.max_iter = int(max_iter)
         self.tol = float(tol)
         first = optimizer.current

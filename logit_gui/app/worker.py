@@ -70,7 +70,7 @@ class TrainerThread(QThread):
             self._engine.close(0.1)
         self._engine = Engine()
         with self._cond:
-            self._sent = self._acked = 0
+            self._acked = 0
             self._child_busy = False
             self._sent = self._engine.command("speed", self._ips)
         if self._run is not None:
@@ -82,19 +82,21 @@ class TrainerThread(QThread):
         with self._cond:
             self._sent = self._engine.set_run(run, False, resume=True)
 
-    def _send_run(self, run: Run, play: bool) -> None:
-        self._sent = self._engine.set_run(run, play)
-
-    def _command(self, what: str, *args) -> None:
+    def _send(self, send) -> None:
+        """``send(engine)`` (returning the command's sequence number); once more, to a
+        new child, if this one is found dead."""
         for attempt in (0, 1):
             engine = self._engine_up()
             try:
                 with self._cond:
-                    self._sent = engine.command(what, *args)
+                    self._sent = send(engine)
                 return
             except EngineDied:
                 if attempt:
                     raise
+
+    def _command(self, what: str, *args) -> None:
+        self._send(lambda engine: engine.command(what, *args))
 
     def set_run(self, run: Run | None, play: bool | None = None) -> None:
         """Step ``run`` from now on; the run in flight (if any) is dropped."""
@@ -105,16 +107,8 @@ class TrainerThread(QThread):
             playing = self._playing
         if run is None:
             self._command("pause")
-            return
-        for attempt in (0, 1):
-            self._engine_up()
-            try:
-                with self._cond:
-                    self._send_run(run, playing and not run.finished)
-                return
-            except EngineDied:
-                if attempt:
-                    raise
+        else:
+            self._send(lambda engine: engine.set_run(run, playing and not run.finished))
 
     def play(self) -> None:
         with self._cond:
@@ -139,7 +133,8 @@ class TrainerThread(QThread):
             self._command("speed", self._ips)
 
     def set_limits(self, run: Run, max_iter: int, tol: float) -> None:
-        """The run's new stopping rule (already set on ``run``), for the child's twin too."""
+        """A new stopping rule for ``run``, here and for its twin in the child."""
+        run.set_limits(max_iter, tol)
         self._command("limits", run.id, max_iter, tol)
 
     def ack(self) -> None:
@@ -193,12 +188,12 @@ class TrainerThread(QThread):
                 batch = [engine.recv()]
                 while len(batch) < 512 and engine.poll(0):
                     batch.append(engine.recv())
-            except EngineDied as e:
-                self._died(engine, str(e))
+            except EngineDied:
+                self._died(engine)
                 continue
             self._deliver(batch)
 
-    def _died(self, engine: Engine, text: str) -> None:
+    def _died(self, engine: Engine) -> None:
         with self._cond:
             if self._quit or engine is not self._engine:
                 return

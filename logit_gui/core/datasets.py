@@ -32,7 +32,7 @@ from importlib import resources
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, as_integer
 
 __all__ = [
     "Dataset",
@@ -198,19 +198,6 @@ def _number(name, value, lo=None, hi=None, lo_open=False) -> float:
     return v
 
 
-def _integer(name, value) -> int:
-    if isinstance(value, bool):
-        raise DataError(f"{name} must be an integer, got {value!r}")
-    try:
-        v = int(value)
-        ok = v == float(value)
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok:
-        raise DataError(f"{name} must be an integer, got {value!r}")
-    return v
-
-
 def _covariance_factor(covariance) -> np.ndarray:
     """A 2×2 matrix L with L Lᵀ = Σ, from a scalar, a diagonal pair or a 2×2 matrix."""
     if covariance is None:
@@ -340,8 +327,8 @@ def make_dataset(
         if key in BUNDLED:
             raise DataError(f"{name!r} is a bundled dataset, not a generator (use load_dataset)")
         raise DataError(f"unknown dataset {name!r} (known: {_known()})")
-    n = _integer("n", n)
-    K = _integer("classes", classes)
+    n = as_integer("n", n)
+    K = as_integer("classes", classes)
     if key in MULTICLASS_GENERATORS:
         if not 2 <= K <= MAX_CLASSES:
             raise DataError(f"{key}: classes must be between 2 and {MAX_CLASSES}, got {K}")
@@ -356,7 +343,7 @@ def make_dataset(
     outliers = _number("outliers", outliers, lo=0.0, hi=1.0)
     if separation is not None:
         separation = _number("separation", separation, lo=0.0)
-    seed = _integer("seed", seed)
+    seed = as_integer("seed", seed)
     if seed < 0:
         raise DataError(f"seed must be >= 0, got {seed}")
     if n < 2 * K:
@@ -626,7 +613,7 @@ def fit_projection(X, features=None, feature_names=None) -> Projection:
                 cols.append(names.index(f))
                 continue
             try:
-                j = _integer("feature", f)
+                j = as_integer("feature", f)
             except DataError:
                 raise DataError(f"unknown feature {f!r} (features: {', '.join(names)})") from None
             if not -d <= j < d:

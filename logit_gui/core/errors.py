@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LogitError", "DataError", "OptimizerError"]
+__all__ = ["LogitError", "DataError", "OptimizerError", "as_integer"]
 
 
 class LogitError(ValueError):
@@ -15,3 +15,17 @@ class DataError(LogitError):
 
 class OptimizerError(LogitError):
     """Bad optimizer name or parameter, or a method that cannot handle the objective."""
+
+
+def as_integer(name: str, value) -> int:
+    """``value`` as an int if it is a whole number (not a bool), else DataError."""
+    ok = not isinstance(value, bool)
+    if ok:
+        try:
+            v = int(value)
+            ok = v == float(value)
+        except (TypeError, ValueError, OverflowError):
+            ok = False
+    if not ok:
+        raise DataError(f"{name} must be an integer, got {value!r}")
+    return v

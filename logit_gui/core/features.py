@@ -16,7 +16,7 @@ from math import comb
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, as_integer
 
 __all__ = [
     "MAX_DEGREE",
@@ -40,14 +40,11 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 def _check_degree(degree) -> int:
-    if isinstance(degree, bool):
-        raise DataError(f"degree must be an integer from 1 to {MAX_DEGREE}, got {degree!r}")
     try:
-        D = int(degree)
-        ok = D == float(degree)
-    except (TypeError, ValueError, OverflowError):
-        ok = False
-    if not ok or not 1 <= D <= MAX_DEGREE:
+        D = as_integer("degree", degree)
+    except DataError:
+        D = 0
+    if not 1 <= D <= MAX_DEGREE:
         raise DataError(f"degree must be an integer from 1 to {MAX_DEGREE}, got {degree!r}")
     return D
 

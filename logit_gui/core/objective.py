@@ -326,13 +326,17 @@ class Objective:
             bufs = self._tls.bufs = (np.empty(m), np.empty(m), np.empty(m))
         return bufs
 
+    def _shares(self) -> np.ndarray:
+        """s_i / Σs for every sample (1/n when unweighted)."""
+        return np.full(self.n, 1.0 / self.n) if self._s is None else self._s
+
     def _binary_constants(self):
         """Sums that do not depend on θ, computed once:
         c = X̃ᵀ(s ⊙ (1 − y)) so that Σ s_i (1 − y_i) z_i = c·θ, and
         X̃ᵀ(s ⊙ y) so that X̃ᵀ(s ⊙ (σ(z) − y)) = X̃ᵀ(s ⊙ σ(z)) − X̃ᵀ(s ⊙ y)."""
         const = getattr(self, "_bconst", None)
         if const is None:
-            s = np.full(self.n, 1.0 / self.n) if self._s is None else self._s
+            s = self._shares()
             sy = s * self._y
             const = self._bconst = (self.Xt.T @ (s - sy), self.Xt.T @ sy)
         return const
@@ -405,7 +409,7 @@ class Objective:
     def _binary_value_grad_stable(self, theta, need_grad):
         """The same sums from per-sample terms that never overflow and never
         cancel: log(1 + e^{−|z|}) − min(z, 0) + (1 − y) z and σ(z) − y."""
-        s = np.full(self.n, 1.0 / self.n) if self._s is None else self._s
+        s = self._shares()
         f = 0.0
         g = np.zeros(self.p) if need_grad else None
         for lo in range(0, self.n, self.BLOCK):

@@ -115,7 +115,8 @@ class Optimizer:
     def __init__(self, objective: Objective, theta0=None, *, test_objective=None, **params):
         self.obj = objective
         self.test_obj = test_objective
-        self.params = params
+        # what make_optimizer was given: with the name and theta0, enough to build it again
+        self.params: dict = {}
         theta = objective.zeros() if theta0 is None else np.array(theta0, dtype=np.float64).ravel()
         if theta.shape != (objective.size,):
             raise OptimizerError(
@@ -124,6 +125,7 @@ class Optimizer:
         if not np.all(np.isfinite(theta)):
             raise OptimizerError("starting point is not finite")
         self.theta = theta
+        self.theta0 = theta.copy()  # where it started
         self.k = 0
         self.f, self.g = objective.value_grad(theta)
         self.current = self._snapshot(0.0, self._info(), ())
@@ -803,4 +805,6 @@ def make_optimizer(name: str, objective: Objective, theta0=None, *, test_objecti
     """
     check_optimizer(name, l1=objective.l1)
     used = {k: v for k, v in params.items() if k in OPTIMIZER_PARAMS[name] and v is not None}
-    return _CLASSES[name](objective, theta0, test_objective=test_objective, **used)
+    opt = _CLASSES[name](objective, theta0, test_objective=test_objective, **used)
+    opt.params = used
+    return opt
