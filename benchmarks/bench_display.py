@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _settings(n: int, method: str):
-    from logit_gui.app.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
+    from logit_gui.model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 
     params = {"gd": (("lr", 1.0),), "adam": (("lr", 0.05),), "lbfgs": (("memory", 10),)}.get(method, ())
     return Settings(

@@ -9,10 +9,10 @@ import threading
 import numpy as np
 import pytest
 
-from logit_gui.app.frame import make_frame, make_view
-from logit_gui.app.history import History
-from logit_gui.app.panels.contour import contour_levels, contour_segments
-from logit_gui.app.session import Run
+from logit_gui.model.frame import make_frame, make_view
+from logit_gui.model.history import History
+from logit_gui.model.contour import contour_levels, contour_segments
+from logit_gui.model.run import Run
 from logit_gui.core.datasets import load_bundled, make_dataset
 from logit_gui.core.iterate import Iterate
 from logit_gui.core.optimizers import make_optimizer
@@ -148,8 +148,8 @@ def test_the_app_model_needs_no_qt():
         "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
         "            raise ImportError('no Qt here: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import logit_gui.app, logit_gui.app.history, logit_gui.app.session, logit_gui.app.frame\n"
-        "import logit_gui.app.settings, logit_gui.app.panels.contour, logit_gui.app.engine\n"
+        "import logit_gui.app, logit_gui.model.history, logit_gui.model.run, logit_gui.model.frame\n"
+        "import logit_gui.model.settings, logit_gui.model.contour, logit_gui.model.engine\n"
         "print('ok')\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -179,7 +179,7 @@ def _its(events):
 
 class _Loop:
     def __init__(self):
-        from logit_gui.app.engine import serve
+        from logit_gui.model.engine import serve
 
         cmd_r, self.cmd = multiprocessing.Pipe(duplex=False)
         self.evt, evt_w = multiprocessing.Pipe(duplex=False)

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from logit_gui.app.main_window import MainWindow  # noqa: E402
-from logit_gui.app.settings import (  # noqa: E402
+from logit_gui.model.settings import (  # noqa: E402
     DataSettings,
     ModelSettings,
     OptimizerSettings,
@@ -234,7 +234,7 @@ def test_closing_while_training_exits_cleanly():
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
         from logit_gui.app.main_window import MainWindow
-        from logit_gui.app.settings import Settings, RunSettings, DataSettings
+        from logit_gui.model.settings import Settings, RunSettings, DataSettings
         app = QApplication(sys.argv)
         w = MainWindow(Settings(data=DataSettings(n=2000), run=RunSettings(speed=None, max_iter=10**7, tol=0.0)))
         w.show()

@@ -1,4 +1,4 @@
-"""The core and the headless commands import and run with Qt made unimportable."""
+"""The core, the Qt-free model and the headless commands import and run with Qt made unimportable."""
 
 import subprocess
 import sys
@@ -26,9 +26,10 @@ def test_core_imports_and_trains_without_qt():
     r = _run(
         """
         import pkgutil, importlib, numpy as np
-        import logit_gui.core as core
-        for m in pkgutil.iter_modules(core.__path__):
-            importlib.import_module("logit_gui.core." + m.name)
+        import logit_gui.core as core, logit_gui.model as model
+        for pkg in (core, model):
+            for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+                importlib.import_module(m.name)
         from logit_gui.core.objective import Objective
         from logit_gui.core.optimizers import make_optimizer
         from logit_gui.core.train import run

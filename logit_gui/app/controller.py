@@ -32,10 +32,10 @@ from logit_gui.core.optimizers import make_optimizer
 from logit_gui.core.problem import build_problem
 from logit_gui.core.train import SEPARABLE_NOTE
 
-from .frame import Frame, View, make_frame, make_view
-from .history import History
-from .session import Run
-from .settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
+from logit_gui.model.frame import Frame, View, make_frame, make_view
+from logit_gui.model.history import History
+from logit_gui.model.run import Run
+from logit_gui.model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import fmt_value
 from .worker import TrainerThread
 

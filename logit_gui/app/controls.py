@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from logit_gui.core.datasets import BUNDLED, GENERATORS, MULTICLASS_GENERATORS
 from logit_gui.core.optimizers import DEFAULT_LR, DEFAULTS, OPTIMIZER_PARAMS, OPTIMIZERS, PARAM_HELP
 
-from .settings import SPEEDS, DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
+from logit_gui.model.settings import SPEEDS, DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import LogSlider
 
 __all__ = ["ControlPanel"]

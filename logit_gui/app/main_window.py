@@ -41,7 +41,7 @@ from .controls import ControlPanel
 from .panels.boundary import BoundaryPanel
 from .panels.loss import LossPanel
 from .panels.sigmoid import SigmoidPanel
-from .settings import Settings
+from logit_gui.model.settings import Settings
 from .widgets import fmt_value
 
 __all__ = ["MainWindow", "SHORTCUTS"]

@@ -23,8 +23,8 @@ import threading
 
 from PySide6.QtCore import QThread, Signal
 
-from .engine import Engine, EngineDied
-from .session import Run
+from logit_gui.model.engine import Engine, EngineDied
+from logit_gui.model.run import Run
 
 __all__ = ["TrainerThread"]
 

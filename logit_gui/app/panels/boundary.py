@@ -21,8 +21,8 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .. import style
-from ..frame import Frame, View
-from .contour import contour_levels, contour_segments
+from logit_gui.model.frame import Frame, View
+from logit_gui.model.contour import contour_levels, contour_segments
 from .markers import Scatter
 
 __all__ = ["BoundaryPanel"]

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .. import style
-from ..history import History
+from logit_gui.model.history import History
 from .markers import Scatter
 
 __all__ = ["LossPanel"]

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from logit_gui.core.objective import log_sigmoid, sigmoid
 
 from .. import style
-from ..frame import Frame, View
+from logit_gui.model.frame import Frame, View
 from .markers import MovingScatter
 
 __all__ = ["SigmoidPanel"]

@@ -11,7 +11,7 @@ has an interpreter, a lock and a core of its own.
 The pieces:
 
 * :func:`serve` is the child's loop. It owns the optimizer of the current run
-  (a :class:`~logit_gui.app.session.Run` built from the same core code and the
+  (a :class:`~logit_gui.model.run.Run` built from the same core code and the
   same data as the window's) and sends back every iterate it computes.
 * :class:`Engine` is the window's handle on the child: it starts it, sends it
   commands and the problem's data, and reads what comes back. The app's
@@ -43,7 +43,7 @@ import traceback
 from logit_gui.core.optimizers import make_optimizer
 
 from .history import History
-from .session import Run
+from .run import Run
 
 __all__ = ["Engine", "serve", "EngineDied"]
 
