@@ -130,25 +130,31 @@ def _build_parser() -> _Parser:
 # ----------------------------------------------------------------------------
 # data loading for `train`
 # ----------------------------------------------------------------------------
-def _load(args):
-    from .core import datasets
+def _settings(args):
+    """The run ``train``'s options describe, as the app's settings (one pipeline for both)."""
+    from .model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 
     if args.csv is not None:
-        from .core.csvio import read_csv
-
-        ds = read_csv(args.csv, target=args.target, drop_missing=args.drop_missing)
+        source, path = "csv", args.csv
     elif args.npz is not None:
-        from .core.csvio import read_npz
-
-        ds = read_npz(args.npz)
+        source, path = "npz", args.npz
     else:
-        ds = datasets.load_dataset(
-            args.dataset, n=args.n, noise=args.noise, classes=args.classes,
-            imbalance=args.imbalance, label_noise=args.label_noise, outliers=args.outliers, seed=args.seed,
-        )
-    if args.positive is not None:
-        ds = datasets.to_binary(ds, args.positive)
-    return ds
+        source, path = args.dataset, None
+    data = DataSettings(
+        source=source, path=path, target=args.target, drop_missing=args.drop_missing,
+        n=args.n, noise=args.noise, classes=args.classes, imbalance=args.imbalance,
+        label_noise=args.label_noise, outliers=args.outliers, seed=args.seed,
+        positive=args.positive, test_fraction=args.test_fraction,
+        degree=args.features, standardize=args.standardize,
+    )
+    model = ModelSettings(
+        kind=args.multiclass, class_weight=None if args.class_weight == "none" else args.class_weight,
+        l2=args.l2, l1=args.l1, fit_intercept=not args.no_intercept,
+    )
+    params = {"lr": args.lr, "batch_size": args.batch_size, "beta": args.beta, "memory": args.memory}
+    params = tuple((k, v) for k, v in params.items() if v is not None) + (("seed", args.seed),)
+    return Settings(data, model, OptimizerSettings(args.optimizer, params),
+                    RunSettings(max_iter=args.max_iter, tol=args.tol))
 
 
 # ----------------------------------------------------------------------------
@@ -193,8 +199,8 @@ def _cmd_train(args) -> int:
     from .core.errors import DataError
     from .core.metrics import summary
     from .core.optimizers import check_optimizer, make_optimizer
-    from .core.problem import build_problem
     from .core.train import run
+    from .model.pipeline import build
 
     check_optimizer(args.optimizer, l1=args.l1)  # before loading a possibly large file
     if not 0 <= args.test_fraction < 1:
@@ -203,18 +209,11 @@ def _cmd_train(args) -> int:
         folder = os.path.dirname(os.path.abspath(args.json))
         if not os.path.isdir(folder):
             raise DataError(f"--json {args.json}: folder {folder} does not exist")
-    ds = _load(args)
-    kind = args.multiclass if len(ds.classes) > 2 else "binary"
-    problem = build_problem(
-        ds, degree=args.features, standardize=args.standardize, kind=kind,
-        class_weight=None if args.class_weight == "none" else args.class_weight,
-        l2=args.l2, l1=args.l1, fit_intercept=not args.no_intercept,
-        test_fraction=args.test_fraction, seed=args.seed,
-    )
-    opt = make_optimizer(
-        args.optimizer, problem.objective, test_objective=problem.test_objective,
-        lr=args.lr, batch_size=args.batch_size, beta=args.beta, memory=args.memory, seed=args.seed,
-    )
+    settings = _settings(args)
+    built = build(settings)
+    ds, problem = built.dataset, built.problem
+    o = settings.optimizer
+    opt = make_optimizer(o.method, problem.objective, test_objective=problem.test_objective, **o.as_dict())
     t0 = time.perf_counter()
     history = []
     last = None

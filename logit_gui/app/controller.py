@@ -22,33 +22,26 @@ import logging
 import math
 import time
 import weakref
-from math import comb
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from logit_gui.core import datasets
 from logit_gui.core.errors import LogitError
-from logit_gui.core.optimizers import make_optimizer
-from logit_gui.core.problem import build_problem
 from logit_gui.core.train import SEPARABLE_NOTE
 
 from logit_gui.model.frame import Frame, View, make_frame, make_view
 from logit_gui.model.history import History
 from logit_gui.model.run import Run
+from logit_gui.model import pipeline
 from logit_gui.model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import fmt_value
 from .worker import TrainerThread
 
-__all__ = ["Controller", "MAX_FPS", "MAX_FEATURES"]
+__all__ = ["Controller", "MAX_FPS"]
 
 log = logging.getLogger("logit_gui.app")
 
 #: the panels redraw at most this often
 MAX_FPS = 60.0
-
-
-#: refuse feature maps with more polynomial features than this (memory, and nothing to see)
-MAX_FEATURES = 3000
 
 _PARAM_NAMES = {"lr": "η", "beta": "β", "beta1": "β₁", "beta2": "β₂", "rho": "ρ", "eps": "ε",
                 "memory": "m", "batch_size": "B", "seed": "seed"}
@@ -121,42 +114,16 @@ class Controller(QObject):
 
     def _dataset(self, d: DataSettings):
         """(the data set as loaded, the one trained on: after “X vs rest” if asked)."""
-        if d.source == "csv":
-            if d.csv_path not in self._csv_cache:
-                from logit_gui.core.csvio import read_csv
-                self._csv_cache[d.csv_path] = read_csv(d.csv_path)
-            ds = self._csv_cache[d.csv_path]
-        elif d.source in datasets.BUNDLED:
-            ds = datasets.load_bundled(d.source)
-        else:
-            classes = d.classes if d.source in datasets.MULTICLASS_GENERATORS else 2
-            ds = datasets.make_dataset(
-                d.source, n=d.n, noise=d.noise, classes=classes, imbalance=d.imbalance,
-                label_noise=d.label_noise, outliers=d.outliers, seed=d.seed,
-            )
-        return ds, (datasets.to_binary(ds, d.positive) if d.positive is not None else ds)
+        source = pipeline.load_source(d, self._csv_cache)
+        return source, pipeline.to_task(source, d)
 
     def _problem(self, dataset, d: DataSettings, m: ModelSettings):
-        n_in = dataset.X.shape[1]
-        n_feat = comb(n_in + d.degree, d.degree) - 1
-        if n_feat > MAX_FEATURES:
-            raise LogitError(
-                f"degree {d.degree} on {n_in} input features gives {n_feat:,} polynomial features "
-                f"(at most {MAX_FEATURES:,}): lower the degree"
-            )
-        return build_problem(
-            dataset, degree=d.degree, standardize=d.standardize, kind=m.kind,
-            class_weight=m.class_weight, l2=m.l2, l1=m.l1, fit_intercept=m.fit_intercept,
-            test_fraction=d.test_fraction, seed=d.seed,
-        )
+        return pipeline.problem_for(dataset, d, m)
 
     def _new_run(self, problem, o: OptimizerSettings, r: RunSettings, *, theta0=None,
                  history: History | None = None, label: str = "") -> Run:
-        opt = make_optimizer(o.method, problem.objective, theta0,
-                             test_objective=problem.test_objective, **o.as_dict())
-        if history is None:
-            history = History(capacity=self.history_capacity)
-        return Run(opt, max_iter=r.max_iter, tol=r.tol, history=history, label=label)
+        return pipeline.new_run(problem, o, r, theta0=theta0, history=history, label=label,
+                                capacity=self.history_capacity)
 
     def _install(self, run: Run, play: bool) -> None:
         self.run = run
@@ -256,8 +223,8 @@ class Controller(QObject):
         from logit_gui.core.csvio import read_csv
 
         ds = read_csv(path)  # raises DataError with file, line and column
-        self._csv_cache[path] = ds
-        d = dataclasses.replace(self.settings.data, source="csv", csv_path=path, positive=None,
+        self._csv_cache[("csv", path, None, False)] = ds
+        d = dataclasses.replace(self.settings.data, source="csv", path=path, positive=None,
                                 view_features=None, degree=1 if ds.X.shape[1] > 2 else self.settings.data.degree)
         settings = dataclasses.replace(self.settings, data=d)
         self.load(settings)  # raises LogitError: the caller reports it, the old data stay

@@ -529,7 +529,7 @@ class ControlPanel(QWidget):
                 features = (i, j)
         return DataSettings(
             source=name if kind != "csv" else "csv",
-            csv_path=name if kind == "csv" else None,
+            path=name if kind == "csv" else None,
             n=self.n.value(), noise=self.noise.value(), classes=self.classes.value(),
             imbalance=self.imbalance.value(), label_noise=self.label_noise.value(),
             outliers=self.outliers.value(), seed=self.seed.value(),
@@ -613,8 +613,8 @@ class ControlPanel(QWidget):
         """Show ``st`` in the widgets (no signals)."""
         with self.quietly():
             d, m, o, r = st.data, st.model, st.optimizer, st.run
-            if d.source == "csv" and d.csv_path:
-                self.add_csv_source(d.csv_path, d.csv_path.rsplit("/", 1)[-1])
+            if d.source == "csv" and d.path:
+                self.add_csv_source(d.path, d.path.rsplit("/", 1)[-1])
             else:
                 kind = "bundled" if d.source in BUNDLED else "gen"
                 self._select_source(kind, d.source)

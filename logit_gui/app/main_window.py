@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
             return
         p = c.problem
         d, m, o = c.settings.data, c.settings.model, c.settings.optimizer
-        name = html.escape(os.path.basename(d.csv_path) if d.source == "csv" else c.dataset.name)
+        name = html.escape(os.path.basename(d.path) if d.source == "csv" else c.dataset.name)
         ntr = p.train.n
         nte = p.test.n if p.test is not None else 0
         data = f"<b>{name}</b>  n = {ntr:,}" + (f" + {nte:,} test" if nte else "")

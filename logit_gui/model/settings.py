@@ -1,9 +1,12 @@
 """Everything the user can set, as plain immutable values (Qt-free).
 
-The control dock produces these; the controller turns them into core calls
-(data → :func:`~logit_gui.core.datasets.load_dataset`, model →
-:func:`~logit_gui.core.problem.build_problem`, optimizer →
-:func:`~logit_gui.core.optimizers.make_optimizer`). Which group changed
+The control dock and the command line produce these; :mod:`.pipeline` turns
+them into core calls (data → :func:`~logit_gui.core.datasets.load_dataset`,
+model → :func:`~logit_gui.core.problem.build_problem`, optimizer →
+:func:`~logit_gui.core.optimizers.make_optimizer`), the same way for the app,
+``logit-gui train`` and ``logit-gui render``. :class:`DisplaySettings` holds
+the theme and each panel's display options (plain values, so a session file
+can keep them; each panel's ``Options`` dataclass reads them back). Which group changed
 decides what happens to the run: new data or features reset it; a new model,
 optimizer or penalty continue from the current weights unless "restart on
 change" is on (or the number of parameters changed).
@@ -11,9 +14,16 @@ change" is on (or the number of parameters changed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
-__all__ = ["DataSettings", "ModelSettings", "OptimizerSettings", "RunSettings", "Settings", "SPEEDS"]
+__all__ = ["DataSettings", "ModelSettings", "OptimizerSettings", "RunSettings", "DisplaySettings", "Settings",
+           "SPEEDS", "SCHEMA_VERSION", "THEMES"]
+
+#: the version of this schema (sessions written by a newer one are refused, older ones migrated)
+SCHEMA_VERSION = 1
+
+#: the themes a figure or the window can be drawn in
+THEMES = ("light", "dark")
 
 #: iterations per second offered by the speed control; None = as fast as possible
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
@@ -21,8 +31,10 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, None)
 
 @dataclass(frozen=True)
 class DataSettings:
-    source: str = "moons"          # a generator, a bundled dataset, or "csv"
-    csv_path: str | None = None
+    source: str = "moons"          # a generator, a bundled dataset, "csv" or "npz"
+    path: str | None = None        # the file of a "csv" or "npz" source
+    target: str | None = None      # CSV: the class column (name or 0-based index); None: the last
+    drop_missing: bool = False     # CSV: drop rows with empty/NaN cells
     n: int = 300
     noise: float = 0.2
     classes: int = 2
@@ -64,8 +76,35 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    """How things are drawn: theme, presentation scale, and each panel's options.
+
+    ``panels`` is ``((panel id, ((option, value), ...)), ...)``: plain values, so
+    the settings stay hashable and a session file can keep them. Read one panel's
+    options with :meth:`options`, change them with :meth:`with_options`.
+    """
+
+    theme: str = "light"
+    presentation: bool = False
+    panels: tuple = ()
+
+    def options(self, panel_id: str, cls):
+        """Panel ``panel_id``'s options as its ``cls`` (a dataclass); unknown names are ignored."""
+        stored = dict(dict(self.panels).get(panel_id, ()))
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in stored.items() if k in names})
+
+    def with_options(self, panel_id: str, options) -> "DisplaySettings":
+        items = tuple((f.name, getattr(options, f.name)) for f in fields(options))
+        panels = dict(self.panels)
+        panels[panel_id] = items
+        return replace(self, panels=tuple(sorted(panels.items())))
+
+
+@dataclass(frozen=True)
 class Settings:
     data: DataSettings = field(default_factory=DataSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
