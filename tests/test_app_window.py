@@ -128,7 +128,7 @@ def test_step_and_back_show_exactly_the_recorded_iterates(make_window, qtbot):
     assert c.current_iterate is recorded[6]
     w.timeline.setValue(2)  # scrubbing
     assert c.current_iterate is recorded[2]
-    assert w.status_fields["k"].text() == "k = 2" and w.loss.cursor_line.value() == 2
+    assert w.status_fields["k"].text() == "k = 2" and w.panel_docks['loss'].item.cursor_line.value() == 2
 
 
 def test_pause_mid_run(make_window, qtbot):
@@ -379,9 +379,9 @@ def test_multiclass_and_real_data(make_window, qtbot):
     qtbot.waitUntil(lambda: c.run.finished and not c.playing, timeout=WAIT)
     qtbot.waitUntil(lambda: c.shown_iterate is c.run.history.latest, timeout=WAIT)
     assert c.frame.grid_P.shape[2] == 3
-    assert w.boundary.image.image.ndim == 3  # class colours blended by probability
-    assert not w.boundary.colorbar.isVisible()
-    assert w.boundary.boundary_curve.getData()[0].size > 0
+    assert w.panel_docks['boundary'].item.image.image.ndim == 3  # class colours blended by probability
+    assert not w.panel_docks['boundary'].item.colorbar.isVisible()
+    assert w.panel_docks['boundary'].item.boundary_curve.getData()[0].size > 0
     # a bundled data set with more than two features: a 2-D view of the first two PCs
     w.controls.select_source("bundled", "iris")
     qtbot.waitUntil(lambda: c.dataset.name == "iris", timeout=WAIT)
@@ -393,7 +393,7 @@ def test_multiclass_and_real_data(make_window, qtbot):
     pos = w.controls.positive
     pos.setCurrentIndex(pos.findData("virginica"))
     assert c.problem.kind == "binary" and str(c.problem.classes[1]) == "virginica"
-    assert w.boundary.colorbar.isVisible()
+    assert w.panel_docks['boundary'].item.colorbar.isVisible()
     assert pos.count() == 4 and pos.currentData() == "virginica"
 
 
@@ -424,11 +424,13 @@ def test_a_failing_optimizer_reaches_the_status_bar_and_the_log(make_window, qtb
     w = make_window()
     c = w.controller
     # the trainer process is asked for a run it cannot build: the core raises there
+    from logit_gui.model.messages import StartRun
+
     engine = c.trainer._engine
-    h = c.run.history
     with c.trainer._cond:
-        c.trainer._sent = engine.command("run", c.run.id, engine._key, "no-such-method", {}, None,
-                                         h[0], None, 10, 0.0, True)
+        c.trainer._sent = engine.command(StartRun, run_id=c.run.id, key=engine._key, method="no-such-method",
+                                         params={}, theta0=None, first=c.run.history[0], offset=0,
+                                         max_iter=10, tol=0.0, play=True)
     qtbot.waitUntil(lambda: "no-such-method" in w.statusBar().currentMessage(), timeout=WAIT)
     assert "no-such-method" in w.last_error and not c.playing
     qtbot.waitUntil(lambda: "no-such-method" in w.log_view.toPlainText(), timeout=WAIT)
@@ -464,12 +466,12 @@ def test_sigmoid_panel_modes(make_window, qtbot):
         qtbot.waitUntil(lambda n=n: len(c.run.history) == n + 1, timeout=WAIT)
     qtbot.waitUntil(lambda: c.shown_iterate is c.run.history.latest, timeout=WAIT)
     z = c.frame.z
-    xs, ys = w.sigmoid.on_curve[1].getData()
+    xs, ys = w.panel_docks['sigmoid'].item.on_curve[1].getData()
     assert xs.size > 0 and np.allclose(ys, 1 / (1 + np.exp(-xs)))  # each sample sits on σ(z)
-    w.sigmoid.ce_mode.setChecked(True)
-    xs, ys = w.sigmoid.on_curve[1].getData()
+    w.panel_docks['sigmoid'].option_boxes['loss'].setChecked(True)
+    xs, ys = w.panel_docks['sigmoid'].item.on_curve[1].getData()
     assert np.allclose(ys, np.log1p(np.exp(-xs)))  # class 1: −log σ(z)
-    xs0, ys0 = w.sigmoid.on_curve[0].getData()
+    xs0, ys0 = w.panel_docks['sigmoid'].item.on_curve[0].getData()
     assert np.allclose(ys0, np.log1p(np.exp(xs0)))  # class 0: −log(1 − σ(z))
     assert z.size == xs.size + xs0.size
 
@@ -501,13 +503,13 @@ def test_hovering_the_data_panel_reads_the_probability(make_window, qtbot):
     c = w.controller
     w.actions["step"].trigger()
     qtbot.waitUntil(lambda: c.shown_iterate.k == 1, timeout=WAIT)
-    plot = w.boundary.plot
+    plot = w.panel_docks['boundary'].item.plot
     x0, x1, y0, y1 = c.view.extent
     scene_pt = plot.vb.mapViewToScene(pg.Point((x0 + x1) / 2, (y0 + y1) / 2))
-    w.boundary._on_mouse((scene_pt,))
+    w.panel_docks['boundary']._on_mouse((scene_pt,))
     i, j = c.view.ys.size // 2, c.view.xs.size // 2
     p = c.frame.grid_P[i - 1: i + 2, j - 1: j + 2, 1]
-    text = w.boundary.readout.text()
+    text = w.panel_docks['boundary'].readout.text()
     assert "p(y = 1) = " in text
     assert p.min() - 1e-3 <= float(text.rsplit("= ", 1)[1]) <= p.max() + 1e-3
 
@@ -552,13 +554,14 @@ def test_misclassified_samples_are_ringed_and_only_they(make_window, qtbot):
         w.actions["step"].trigger()
         qtbot.waitUntil(lambda n=n: len(c.run.history) == n + 1 and c.shown_iterate is c.run.history.latest,
                         timeout=WAIT)
-    f, rings = c.frame, w.boundary.wrong_scatter
+    f, rings = c.frame, w.panel_docks['boundary'].item.wrong_scatter
     wrong = np.concatenate([f.train_wrong, f.test_wrong])
     assert 0 < wrong.sum() < wrong.size
     assert np.array_equal(rings.data["visible"], wrong)
     xy = np.column_stack([rings.data["x"], rings.data["y"]])[wrong]
     assert np.allclose(xy, np.vstack([c.view.train_xy[f.train_wrong], c.view.test_xy[f.test_wrong]]))
-    w.controls.show_wrong.setChecked(False)
+    w.panel_docks['boundary'].option_boxes['wrong'].setChecked(False)
+    assert w.controller.settings.display.options('boundary', type(w.panel_docks['boundary'].options)).wrong is False
     qtbot.waitUntil(lambda: not rings.data["visible"].any(), timeout=WAIT)
 
 

@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from logit_gui.core.errors import LogitError
 from logit_gui.core.train import SEPARABLE_NOTE
 
-from logit_gui.model.frame import Frame, View, make_frame, make_view
+from logit_gui.model.frames import Frame, View, make_frame, make_view
 from logit_gui.model.history import History
 from logit_gui.model.run import Run
 from logit_gui.model import pipeline
@@ -179,6 +179,10 @@ class Controller(QObject):
         old = self.settings.optimizer
         label = o.method if o.method != old.method else _param_label(old, o)
         return self._switch(self.problem, dataclasses.replace(self.settings, optimizer=o), label)
+
+    def set_display(self, display) -> None:
+        """New display settings (theme, panel options): nothing about the run changes."""
+        self.settings = dataclasses.replace(self.settings, display=display)
 
     def apply_run(self, r: RunSettings) -> None:
         self.settings = dataclasses.replace(self.settings, run=r)

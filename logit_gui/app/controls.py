@@ -73,7 +73,6 @@ class ControlPanel(QWidget):
     modelChanged = Signal()      # model kind, class weights, penalties, intercept
     optimizerChanged = Signal()  # method or one of its parameters
     runChanged = Signal()        # speed, max iterations, tolerance, restart-on-change
-    displayChanged = Signal()    # what the panels draw (no effect on the run)
 
     def __init__(self, actions: dict[str, QAction] | None = None, parent=None):
         super().__init__(parent)
@@ -84,7 +83,7 @@ class ControlPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         outer.addWidget(scroll)
         body = QWidget()
         scroll.setWidget(body)
@@ -97,7 +96,6 @@ class ControlPanel(QWidget):
         lay.addWidget(self._model_group())
         lay.addWidget(self._optimizer_group())
         lay.addWidget(self._run_group())
-        lay.addWidget(self._display_group())
         lay.addStretch(1)
         self._update_data_enabled()
         self._update_optimizer_rows()
@@ -490,28 +488,6 @@ class ControlPanel(QWidget):
         self.tol.valueChanged.connect(self._run_edited)
         self.restart.toggled.connect(self._run_edited)
         self._speed_edited(self.speed.value(), emit=False)
-        return g
-
-    def _display_group(self) -> QGroupBox:
-        g = QGroupBox("Display")
-        lay = QVBoxLayout(g)
-        self.show_levels = QCheckBox("contours p = 0.1 … 0.9")
-        self.show_levels.setObjectName("show_levels")
-        self.show_levels.setChecked(True)
-        self.show_levels.setToolTip("Thin dashed contours of the probability at 0.1, 0.2, …, 0.9\n"
-                                    "(the bold line is always p = 0.5). Binary models.")
-        self.show_test = QCheckBox("test samples ▲")
-        self.show_test.setObjectName("show_test")
-        self.show_test.setChecked(True)
-        self.show_test.setToolTip("Draw the held-out test samples as triangles.")
-        self.show_wrong = QCheckBox("ring misclassified samples")
-        self.show_wrong.setObjectName("show_wrong")
-        self.show_wrong.setChecked(True)
-        self.show_wrong.setToolTip("A black ring around every sample the current model classifies wrongly\n"
-                                   "(predicted class = argmax_k p_k ≠ true class).")
-        for w in (self.show_levels, self.show_test, self.show_wrong):
-            lay.addWidget(w)
-            w.toggled.connect(lambda _=None: self.displayChanged.emit())
         return g
 
     # ------------------------------------------------------------------

@@ -15,8 +15,8 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QEventLoop, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPainter
+from PySide6.QtCore import QEventLoop, QObject, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QFont, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
+    QSizePolicy,
     QSlider,
-    QSplitter,
     QStyle,
-    QVBoxLayout,
+    QToolBar,
     QWidget,
 )
 
@@ -38,11 +38,13 @@ from logit_gui.core.errors import LogitError
 from . import style
 from .controller import Controller
 from .controls import ControlPanel
-from .panels.boundary import BoundaryPanel
-from .panels.loss import LossPanel
-from .panels.sigmoid import SigmoidPanel
 from logit_gui.model.settings import Settings
-from .widgets import fmt_value
+from logit_gui.render.panel import registry
+from logit_gui.render.theme import get_theme
+
+from .export_dialog import ExportDialog, export_panels
+from .panel_dock import PanelDock
+from .widgets import ElidedLabel, fmt_value
 
 __all__ = ["MainWindow", "SHORTCUTS"]
 
@@ -57,7 +59,10 @@ SHORTCUTS = {
     "last": ("&Last iterate", "End", "Jump to the newest iterate"),
     "reset": ("&Reset", "R", "Start again from θ = 0 with the current settings"),
     "open": ("&Open CSV…", "Ctrl+O", "Load a data set from a CSV file (last column: the class)"),
-    "save_image": ("Save &image…", "Ctrl+Shift+S", "Save the window (or the plots) as a PNG for slides"),
+    "export": ("&Export figure…", "Ctrl+E", "Export one panel or all panels as PNG, SVG or PDF for slides"),
+    "save_image": ("Save window &image…", "Ctrl+Shift+S", "Save the whole window as a PNG at twice its size"),
+    "presentation": ("&Presentation scale", "F5", "Larger fonts, lines and markers, for the back of a hall"),
+    "reset_layout": ("Reset &layout", "", "Put every panel back where it was at first"),
     "quit": ("&Quit", "Ctrl+Q", "Close the window (training stops cleanly)"),
 }
 
@@ -91,21 +96,26 @@ class _LogBridge(QObject, logging.Handler):
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, *, controller: Controller | None = None,
-                 load: bool = True, parent=None):
+                 load: bool = True, store: QSettings | None = None, parent=None):
         super().__init__(parent)
-        style.apply()
         self.setObjectName("main_window")
+        #: where the layout, theme and last folders persist between launches
+        self.store = store if store is not None else QSettings("logit-gui", "logit-gui")
+        self.history = None
         self.setWindowTitle("logit-gui — logistic regression, trained by cross-entropy")
         self.controller = controller or Controller(settings)
         self.last_error = ""          # the newest error message (for tests and the log)
         self._build_actions()
         self._build_central()
         self._build_docks()
+        self._build_panels()
         self._build_menus()
         self._build_status()
         self._connect()
         self.controls.set_settings(self.controller.settings)
-        self.resize(1560, 940)
+        self._fit_screen()
+        self._default_state = self.saveState()
+        self._restore_layout()
         if load:
             try:
                 self.controller.load()
@@ -123,6 +133,8 @@ class MainWindow(QMainWindow):
             "first": QStyle.SP_MediaSkipBackward, "last": QStyle.SP_MediaSkipForward,
             "reset": QStyle.SP_BrowserReload, "open": QStyle.SP_DialogOpenButton,
             "save_image": QStyle.SP_DialogSaveButton, "quit": QStyle.SP_DialogCloseButton,
+            "export": QStyle.SP_DialogSaveButton, "presentation": QStyle.SP_DesktopIcon,
+            "reset_layout": QStyle.SP_BrowserReload,
         }
         short = {"play": "Play", "step": "Step", "back": "Back", "first": "First", "last": "Last", "reset": "Reset"}
         self.actions: dict[str, QAction] = {}
@@ -133,7 +145,7 @@ class MainWindow(QMainWindow):
             # application-wide: also when a button, slider or the floating dock has focus;
             # text fields take their own keys first (Qt's ShortcutOverride), so typing still works
             a.setShortcutContext(Qt.ApplicationShortcut)
-            a.setToolTip(f"{tip}  [{QKeySequence(key).toString(QKeySequence.NativeText)}]")
+            a.setToolTip(f"{tip}  [{QKeySequence(key).toString(QKeySequence.NativeText)}]" if key else tip)
             a.setStatusTip(tip)
             if name in short:
                 a.setIconText(short[name])
@@ -148,39 +160,44 @@ class MainWindow(QMainWindow):
         self.actions["reset"].triggered.connect(c.reset)
         self.actions["open"].triggered.connect(self.open_csv_dialog)
         self.actions["save_image"].triggered.connect(self.save_image_dialog)
+        self.actions["export"].triggered.connect(lambda: self.export_dialog(None))
+        self.actions["presentation"].setCheckable(True)
+        self.actions["presentation"].setChecked(self.controller.settings.display.presentation)
+        self.actions["presentation"].toggled.connect(self.set_presentation)
+        self.actions["reset_layout"].triggered.connect(self.reset_layout)
         self.actions["quit"].triggered.connect(self.close)
 
     def _build_central(self) -> None:
+        """Panels are docks around a hidden central widget: the user shows, hides and
+        rearranges them; the header and the timeline are fixed bars above and below."""
         central = QWidget()
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(6, 4, 6, 2)
-        lay.setSpacing(4)
-        self.header = QLabel("")
+        central.setObjectName("central")
+        self.setCentralWidget(central)
+        central.hide()
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowNestedDocks | QMainWindow.AllowTabbedDocks)
+        top = QToolBar("Header", self)
+        top.setObjectName("toolbar_header")
+        top.setMovable(False)
+        top.setFloatable(False)
+        top.toggleViewAction().setVisible(False)
+        self.header = ElidedLabel("")
         self.header.setObjectName("header")
-        self.header.setTextFormat(Qt.RichText)
         f = self.header.font()
-        f.setPointSize(style.FONT_PT + 3)
+        f.setPointSize(style.FONT_PT + 2)
         self.header.setFont(f)
-        self.header.setToolTip("The data set, features, model and optimizer of the run on screen.")
-        lay.addWidget(self.header)
-        self.boundary = BoundaryPanel()
-        self.loss = LossPanel()
-        self.sigmoid = SigmoidPanel()
-        right = QSplitter(Qt.Vertical)
-        right.addWidget(self.loss)
-        right.addWidget(self.sigmoid)
-        right.setSizes([420, 420])
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.boundary)
-        split.addWidget(right)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 4)
-        split.setSizes([640, 520])
-        self.splitter = split
-        lay.addWidget(split, 1)
+        top.addWidget(self.header)
+        self.addToolBar(Qt.TopToolBarArea, top)
+        self.header_bar = top
         # the timeline: scrub through the recorded iterates
-        tl = QHBoxLayout()
-        tl.setContentsMargins(4, 0, 4, 0)
+        bar = QToolBar("Timeline", self)
+        bar.setObjectName("toolbar_timeline")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.toggleViewAction().setVisible(False)
+        tl = QWidget()
+        lay = QHBoxLayout(tl)
+        lay.setContentsMargins(4, 0, 4, 0)
         self.timeline = QSlider(Qt.Horizontal)
         self.timeline.setObjectName("timeline")
         self.timeline.setRange(0, 0)
@@ -190,15 +207,37 @@ class MainWindow(QMainWindow):
         )
         self.timeline_label = QLabel("k = 0")
         self.timeline_label.setObjectName("timeline_label")
-        self.timeline_label.setMinimumWidth(210)
         self.timeline_label.setToolTip(self.timeline.toolTip())
         tlab = QLabel("iteration")
         tlab.setToolTip(self.timeline.toolTip())
-        tl.addWidget(tlab)
-        tl.addWidget(self.timeline, 1)
-        tl.addWidget(self.timeline_label)
-        lay.addLayout(tl)
-        self.setCentralWidget(central)
+        lay.addWidget(tlab)
+        lay.addWidget(self.timeline, 1)
+        lay.addWidget(self.timeline_label)
+        tl.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        bar.addWidget(tl)
+        self.addToolBar(Qt.BottomToolBarArea, bar)
+        self.timeline_bar = bar
+
+    def _build_panels(self) -> None:
+        """One dock per registered panel: boundary on the left, the others stacked on the right."""
+        self.panel_docks: dict[str, PanelDock] = {}
+        display = self.controller.settings.display
+        theme = self.theme()
+        prev = None
+        for i, (pid, spec) in enumerate(registry().items()):
+            dock = PanelDock(spec, theme, display.options(pid, spec.Options), self)
+            dock.optionsChanged.connect(self._on_panel_options)
+            dock.exportRequested.connect(lambda pid: self.export_dialog(pid))
+            dock.copyRequested.connect(self.copy_image)
+            dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._redraw_dock(d))
+            if i == 0:
+                self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            elif i == 1:
+                self.splitDockWidget(prev, dock, Qt.Horizontal)
+            else:
+                self.splitDockWidget(prev, dock, Qt.Vertical)
+            prev = dock
+            self.panel_docks[pid] = dock
 
     def _build_docks(self) -> None:
         self.controls = ControlPanel(self.actions)
@@ -206,7 +245,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName("dock_settings")
         dock.setWidget(self.controls)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
-        self.controls.setMinimumWidth(360)
+        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        self.controls.setMinimumWidth(300)
         self.addDockWidget(Qt.LeftDockWidgetArea, dock)
         self.settings_dock = dock
         self.log_view = QPlainTextEdit()
@@ -229,6 +270,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         m = mb.addMenu("&File")
         m.addAction(self.actions["open"])
+        m.addAction(self.actions["export"])
         m.addAction(self.actions["save_image"])
         m.addSeparator()
         m.addAction(self.actions["quit"])
@@ -238,8 +280,27 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.actions["reset"])
         m = mb.addMenu("&View")
+        m.setObjectName("menu_view")
+        for dock in self.panel_docks.values():
+            m.addAction(dock.toggleViewAction())
+        m.addSeparator()
         m.addAction(self.settings_dock.toggleViewAction())
         m.addAction(self.log_dock.toggleViewAction())
+        m.addSeparator()
+        themes = QActionGroup(self)
+        self.theme_actions = {}
+        for name in ("light", "dark"):
+            a = m.addAction(f"{name.capitalize()} theme")
+            a.setObjectName(f"action_theme_{name}")
+            a.setCheckable(True)
+            a.setChecked(self.controller.settings.display.theme == name)
+            a.setToolTip({"light": "Light panels: projectors and paper", "dark": "Dark panels"}[name])
+            a.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            themes.addAction(a)
+            self.theme_actions[name] = a
+        m.addAction(self.actions["presentation"])
+        m.addSeparator()
+        m.addAction(self.actions["reset_layout"])
         m = mb.addMenu("&Help")
         a = m.addAction("&Keyboard shortcuts")
         a.triggered.connect(self._show_keys)
@@ -281,7 +342,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         c.viewChanged.connect(self._on_view)
-        c.historyChanged.connect(self.loss.set_history)
+        c.historyChanged.connect(self._on_history)
         c.frameChanged.connect(self._on_frame)
         c.statusChanged.connect(self._on_status)
         c.message.connect(self._message)
@@ -293,21 +354,32 @@ class MainWindow(QMainWindow):
         ctl.modelChanged.connect(self._on_model_settings)
         ctl.optimizerChanged.connect(lambda: self._applied(c.apply_optimizer(ctl.optimizer_settings())))
         ctl.runChanged.connect(lambda: c.apply_run(ctl.run_settings()))
-        ctl.displayChanged.connect(self._on_display)
-        self._on_display()
 
     # ------------------------------------------------------------------
     # controller → views
     # ------------------------------------------------------------------
     def _on_view(self, view) -> None:
-        self.boundary.set_view(view)
-        self.sigmoid.set_view(view)
+        for dock in self.panel_docks.values():
+            dock.set_view(view)
         self._update_header()
 
+    def _on_history(self, history) -> None:
+        self.history = history
+
     def _on_frame(self, frame) -> None:
-        self.boundary.show(frame)
-        self.loss.show(frame.iterate)
-        self.sigmoid.show(frame)
+        view, history = self.controller.view, self.controller.run.history
+        for dock in self.panel_docks.values():
+            if dock.isVisible():  # hidden panels compute and draw nothing
+                dock.draw(view, history, frame)
+
+    def _redraw_dock(self, dock) -> None:
+        c = self.controller
+        if c.frame is not None and c.view is not None and c.run is not None:
+            dock.draw(c.view, c.run.history, c.frame)
+
+    def _on_panel_options(self, pid: str, options) -> None:
+        self.controller.set_display(self.controller.settings.display.with_options(pid, options))
+        self._redraw_dock(self.panel_docks[pid])
 
     @staticmethod
     def _set_text(label: QLabel, text: str) -> None:
@@ -370,11 +442,6 @@ class MainWindow(QMainWindow):
     def _on_timeline(self, value: int) -> None:
         self.controller.seek(value)
 
-    def _on_display(self) -> None:
-        ctl = self.controls
-        self.boundary.set_options(levels=ctl.show_levels.isChecked(), test=ctl.show_test.isChecked(),
-                                  wrong=ctl.show_wrong.isChecked())
-
     @contextlib.contextmanager
     def busy(self, text: str):
         """Work that may take a moment on the GUI thread (building a large data set,
@@ -428,10 +495,10 @@ class MainWindow(QMainWindow):
             return
         p = c.problem
         d, m, o = c.settings.data, c.settings.model, c.settings.optimizer
-        name = html.escape(os.path.basename(d.path) if d.source == "csv" else c.dataset.name)
+        name = os.path.basename(d.path) if d.source in ("csv", "npz") and d.path else c.dataset.name
         ntr = p.train.n
         nte = p.test.n if p.test is not None else 0
-        data = f"<b>{name}</b>  n = {ntr:,}" + (f" + {nte:,} test" if nte else "")
+        data = f"{name}  n = {ntr:,}" + (f" + {nte:,} test" if nte else "")
         feats = f"degree {d.degree}" + (", standardized" if d.standardize else "") + f" → {p.objective.d} features"
         kind = {"binary": "binary logistic", "softmax": "softmax", "ovr": "one-vs-rest"}[p.kind]
         pen = []
@@ -441,13 +508,12 @@ class MainWindow(QMainWindow):
             pen.append(f"λ₁ = {fmt_value(m.l1)}")
         if m.class_weight:
             pen.append(f"weights {m.class_weight if isinstance(m.class_weight, str) else 'custom'}")
-        model = f"<b>{kind}</b>" + (" (" + ", ".join(pen) + ")" if pen else "")
+        model = kind + (" (" + ", ".join(pen) + ")" if pen else "")
         params = o.as_dict()
-        opt = f"<b>{o.method}</b>"
+        opt = o.method
         if "lr" in params:
             opt += f", η = {fmt_value(params['lr'])}"
-        sep = "  <span style='color:#999'>│</span>  "
-        self.header.setText(sep.join([data, feats, model, opt]))
+        self.header.setText("   │   ".join([data, feats, model, opt]))
         self.setWindowTitle(f"logit-gui — {name}, {kind}, {o.method}")
 
     def _message(self, text: str, level: str = "info") -> None:
@@ -532,6 +598,131 @@ class MainWindow(QMainWindow):
         return img
 
     # ------------------------------------------------------------------
+    # ------------------------------------------------------------------
+    # layout, theme, presentation
+    # ------------------------------------------------------------------
+    def _fit_screen(self) -> None:
+        """A comfortable size that never exceeds the screen (a 1280 × 720 projector too)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        w, h = 1560, 940
+        if screen is not None and screen.width() > 0:
+            w, h = min(w, screen.width()), min(h, screen.height())
+        self.resize(w, h)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            if self.store.value("window/state") is None:  # first launch: a narrow settings dock
+                w = self.width()
+                self.resizeDocks([self.settings_dock, self.panel_docks[next(iter(self.panel_docks))]],
+                                 [max(330, min(390, w // 3)), int(w * 0.4)], Qt.Horizontal)
+
+    def _restore_layout(self) -> None:
+        st = self.store
+        theme = st.value("display/theme", None)
+        if theme in ("light", "dark") and theme != self.controller.settings.display.theme:
+            self.set_theme(theme)
+        pres = st.value("display/presentation", None)
+        if pres is not None and (str(pres).lower() == "true") != self.controller.settings.display.presentation:
+            self.actions["presentation"].setChecked(str(pres).lower() == "true")
+        geometry, state = st.value("window/geometry"), st.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        st = self.store
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+        st.setValue("display/theme", self.controller.settings.display.theme)
+        st.setValue("display/presentation", self.controller.settings.display.presentation)
+        st.sync()
+
+    def reset_layout(self) -> None:
+        """Every panel and dock back where it was at first (and shown)."""
+        self.restoreState(self._default_state)
+        for dock in self.panel_docks.values():
+            dock.show()
+        self.settings_dock.show()
+        self._message("layout reset")
+
+    def theme(self, name: str | None = None, presentation: bool | None = None):
+        d = self.controller.settings.display
+        return get_theme(name or d.theme, presentation=d.presentation if presentation is None else presentation)
+
+    def _set_display(self, **changes) -> None:
+        import dataclasses
+
+        display = dataclasses.replace(self.controller.settings.display, **changes)
+        self.controller.set_display(display)
+        theme = self.theme()
+        for dock in self.panel_docks.values():
+            dock.set_theme(theme)
+            self._redraw_dock(dock)
+
+    def set_theme(self, name: str) -> None:
+        """Draw the panels in theme ``name`` (light | dark)."""
+        if name != self.controller.settings.display.theme:
+            self._set_display(theme=name)
+        self.theme_actions[name].setChecked(True)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation scale: fonts, lines and markers ×1.75 in every panel and the window's text."""
+        if on != self.controller.settings.display.presentation:
+            self._set_display(presentation=on)
+        f = QApplication.font()
+        base = self._base_font_pt if hasattr(self, "_base_font_pt") else f.pointSizeF()
+        self._base_font_pt = base
+        f.setPointSizeF(base * (1.4 if on else 1.0))
+        self.header.setFont(f)
+        self.statusBar().setFont(f)
+        if self.actions["presentation"].isChecked() != on:
+            self.actions["presentation"].setChecked(on)
+
+    # ------------------------------------------------------------------
+    # export
+    # ------------------------------------------------------------------
+    def export_dialog(self, panel_id: str | None = None) -> None:
+        """File → Export… (or a panel's context menu): choose panels, format, scale, theme."""
+        c = self.controller
+        if c.frame is None:
+            self.error_box("Nothing to export", "There is no model on screen yet.")
+            return
+        folder = str(self.store.value("export/folder", os.path.expanduser("~")))
+        dlg = ExportDialog(list(self.panel_docks), panel_id, c.settings.display, folder, self)
+        if dlg.exec() != ExportDialog.Accepted:
+            return
+        choice = dlg.choice()
+        self.store.setValue("export/folder", os.path.dirname(os.path.abspath(choice.path)))
+        try:
+            with self.busy(f"exporting {os.path.basename(choice.path)}…"):
+                export_panels(choice, c.view, c.run.history, c.frame, c.settings.display)
+        except LogitError as e:
+            log.error("export failed: %s", e)
+            self.error_box("Cannot export the figure", str(e))
+            return
+        self._message(f"exported {choice.path}")
+
+    def copy_image(self, panel_id: str) -> None:
+        """A panel's picture, at twice its size, to the clipboard."""
+        from logit_gui.render.export import render_image
+        from logit_gui.render.figure import Figure
+
+        c = self.controller
+        if c.frame is None:
+            return
+        dock = self.panel_docks[panel_id]
+        size = dock.graphics.size()
+        fig = Figure([panel_id], self.theme().scaled(2.0), (size.width() * 2, size.height() * 2))
+        try:
+            fig.draw(c.view, c.run.history, c.frame, c.settings.display)
+            QApplication.clipboard().setImage(render_image(fig))
+        finally:
+            fig.close()
+        self._message(f"copied “{dock.spec.title}” to the clipboard")
+
     def _show_keys(self) -> None:
         rows = "".join(
             f"<tr><td><b>{QKeySequence(k).toString(QKeySequence.NativeText)}</b></td><td>{html.escape(t)}</td></tr>"
@@ -548,6 +739,7 @@ class MainWindow(QMainWindow):
                           "one iterate at a time.</p>")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.save_layout()
         self.controller.shutdown()
         logging.getLogger("logit_gui").removeHandler(self._log_bridge)
         super().closeEvent(event)

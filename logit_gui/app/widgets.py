@@ -6,9 +6,43 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSlider, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSlider, QWidget
 
-__all__ = ["LogSlider", "fmt_value"]
+__all__ = ["LogSlider", "fmt_value", "ElidedLabel"]
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that never asks for more width than it gets: text that does not
+    fit ends in “…”, and the whole text is its tooltip."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self._tip = ""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setText(text)
+        self.setToolTip(text if not self._tip else f"{text}\n\n{self._tip}")
+        self.update()
+
+    def set_help(self, tip: str) -> None:
+        self._tip = tip
+        self.setText(self.text())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(20, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(200, super().sizeHint().height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        r = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, r.width())
+        painter.drawText(r, int(self.alignment()) | int(Qt.AlignVCenter), text)
+        painter.end()
 
 
 def fmt_value(v: float) -> str:

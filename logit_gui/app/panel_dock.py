@@ -1,0 +1,134 @@
+"""A registered panel in the window: a dock with the panel's options and its plot.
+
+The dock holds a small bar of option widgets generated from the panel's
+``Options`` dataclass (a check box per bool, with the field's label and
+tooltip), a hover readout, and a ``pg.GraphicsView`` whose central item is
+the panel's :class:`~logit_gui.render.panel.PanelItem`. Its context menu
+offers "Export…" and "Copy image". The dock draws nothing by itself: the
+main window hands it the view, history and frame to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+
+from logit_gui.render.panel import PanelSpec
+from logit_gui.render.theme import Theme
+
+__all__ = ["PanelDock"]
+
+
+class PanelDock(QDockWidget):
+    optionsChanged = Signal(str, object)   # panel id, its new Options
+    exportRequested = Signal(str)          # panel id
+    copyRequested = Signal(str)            # panel id
+
+    def __init__(self, spec: PanelSpec, theme: Theme, options, parent=None):
+        super().__init__(spec.title, parent)
+        self.spec = spec
+        self.setObjectName(f"dock_{spec.id}")
+        self.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                         | QDockWidget.DockWidgetClosable)
+        self.toggleViewAction().setText(spec.title)
+        self.toggleViewAction().setToolTip(f"Show or hide the panel “{spec.title}”")
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(1)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 0, 6, 0)
+        bar.setSpacing(10)
+        self.option_boxes: dict[str, QCheckBox] = {}
+        for f in fields(spec.Options):
+            if not isinstance(f.default, bool):
+                continue
+            box = QCheckBox(f.metadata.get("label", f.name))
+            box.setObjectName(f"{spec.id}_{f.name}")
+            box.setToolTip(f.metadata.get("tip", ""))
+            box.toggled.connect(self._on_option)
+            bar.addWidget(box)
+            self.option_boxes[f.name] = box
+        bar.addStretch(1)
+        self.readout = QLabel("")
+        self.readout.setObjectName(f"{spec.id}_readout")
+        self.readout.setToolTip("Hover over the plot to read it off here.")
+        self.readout.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.readout.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        bar.addWidget(self.readout, 1)
+        lay.addLayout(bar)
+        self.graphics = pg.GraphicsView()
+        self.graphics.setObjectName(f"{spec.id}_view")
+        self.graphics.setToolTip(spec.tooltip)
+        self.graphics.setMinimumSize(120, 90)
+        self.graphics.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.graphics.customContextMenuRequested.connect(self._context_menu)
+        lay.addWidget(self.graphics, 1)
+        self.setWidget(body)
+        self.item = None
+        self.options = options
+        self.set_theme(theme)
+        self.set_options(options)
+        self._proxy = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse)
+
+    # ------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        """Build the panel's items for ``theme`` (the old ones go)."""
+        view = self.item.view if self.item is not None else None
+        self.theme = theme
+        self.item = self.spec.item(theme)
+        self.graphics.setBackground(theme.background)
+        self.graphics.setCentralItem(self.item)
+        # a top-level item that changes its size hint (a legend wrapping) resizes itself to
+        # its preferred size: keep it the size of the view
+        self.item.geometryChanged.connect(self._refit)
+        if view is not None:
+            self.item.set_view(view)
+
+    def _refit(self) -> None:
+        rect = self.graphics.range
+        if self.item is not None and self.item.geometry() != rect:
+            self.item.setGeometry(rect)
+
+    def set_options(self, options) -> None:
+        """Show ``options`` in the bar (no signal)."""
+        self.options = options
+        for name, box in self.option_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(bool(getattr(options, name)))
+            box.blockSignals(False)
+
+    def set_view(self, view) -> None:
+        self.item.set_view(view)
+
+    def draw(self, view, history, frame) -> None:
+        """Compute this panel's data for ``frame`` and show it (only while visible)."""
+        if self.item.view is not view:
+            self.item.set_view(view)
+        data = self.spec.compute(view, history, frame, self.options)
+        self.item.draw(history, frame, data)
+
+    # ------------------------------------------------------------------
+    def _on_option(self) -> None:
+        values = {name: box.isChecked() for name, box in self.option_boxes.items()}
+        self.options = replace(self.options, **values)
+        self.optionsChanged.emit(self.spec.id, self.options)
+
+    def _on_mouse(self, event) -> None:
+        plot = self.item.plot_item() if self.item is not None else None
+        if plot is None or not plot.sceneBoundingRect().contains(event[0]):
+            self.readout.setText("")
+            return
+        pt = plot.vb.mapSceneToView(event[0])
+        text = self.item.readout(pt.x(), pt.y())
+        self.readout.setText(text)
+        self.readout.setToolTip(text or "Hover over the plot to read it off here.")
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("Export…", lambda: self.exportRequested.emit(self.spec.id))
+        menu.addAction("Copy image", lambda: self.copyRequested.emit(self.spec.id))
+        menu.popup(self.graphics.mapToGlobal(pos))

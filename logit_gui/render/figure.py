@@ -1,0 +1,85 @@
+"""A figure: one panel or several laid out together, drawn without a window.
+
+``logit-gui render`` and the app's File → Export… both build a :class:`Figure`
+from the registered panels, give it the view, history and shown frame the
+window has (or the headless run made), and export it: the same items, the
+same compute functions, so a figure is exactly what the app draws.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from .panel import get_spec
+from .theme import Theme
+
+__all__ = ["Figure", "DEFAULT_SIZE", "panel_size"]
+
+#: the size (logical pixels, before --scale) of a one-panel figure and of an all-panels figure
+DEFAULT_SIZE = (800, 600)
+DEFAULT_ALL_SIZE = (1400, 800)
+
+
+def panel_size(n_panels: int) -> tuple[int, int]:
+    return DEFAULT_SIZE if n_panels == 1 else DEFAULT_ALL_SIZE
+
+
+class Figure:
+    """Panels ``panel_ids`` in theme ``theme``, in a never-shown pyqtgraph widget of
+    ``size`` logical pixels. Three panels: the first tall on the left, the others
+    stacked on the right; more: a grid."""
+
+    def __init__(self, panel_ids, theme: Theme, size: tuple[int, int] | None = None):
+        self.ids = list(panel_ids)
+        self.specs = [get_spec(p) for p in self.ids]
+        self.theme = theme
+        w, h = size or panel_size(len(self.ids))
+        self.size = (int(w), int(h))
+        self.widget = pg.GraphicsLayoutWidget()
+        self.widget.setBackground(theme.background)
+        self.layout = self.widget.ci
+        self.layout.setContentsMargins(0, 0, 0, 0)
+        self.items = {}
+        n = len(self.specs)
+        if n <= 3:
+            for i, spec in enumerate(self.specs):
+                item = spec.item(theme)
+                if i == 0:
+                    self.layout.addItem(item, row=0, col=0, rowspan=max(1, n - 1))
+                else:
+                    self.layout.addItem(item, row=i - 1, col=1)
+                self.items[spec.id] = item
+            if n > 1:
+                self.layout.layout.setColumnStretchFactor(0, 5)
+                self.layout.layout.setColumnStretchFactor(1, 4)
+        else:
+            cols = math.ceil(math.sqrt(n))
+            for i, spec in enumerate(self.specs):
+                item = spec.item(theme)
+                self.layout.addItem(item, row=i // cols, col=i % cols)
+                self.items[spec.id] = item
+        self.resize(*self.size)
+
+    def resize(self, w: int, h: int) -> None:
+        self.size = (int(w), int(h))
+        self.widget.resize(*self.size)
+        rect = QRectF(0, 0, *self.size)
+        self.widget.setSceneRect(rect)
+        self.layout.setGeometry(rect)
+
+    def draw(self, view, history, frame, display) -> None:
+        """Set every panel to ``frame`` of ``history`` on ``view``; ``display``: the
+        settings' DisplaySettings (each panel's options)."""
+        for spec in self.specs:
+            item = self.items[spec.id]
+            if item.view is not view:
+                item.set_view(view)
+            options = display.options(spec.id, spec.Options)
+            item.draw(history, frame, spec.compute(view, history, frame, options))
+        self.layout.setGeometry(QRectF(0, 0, *self.size))
+
+    def close(self) -> None:
+        self.widget.deleteLater()

@@ -1,0 +1,181 @@
+"""The panel contract and its registry.
+
+A panel is
+
+* a :class:`PanelSpec` — ``id``, ``title``, its ``Options`` (a frozen dataclass
+  of display options whose fields carry a label and a tooltip in their
+  metadata) and its ``compute(view, history, frame, options)``, a pure Qt-free
+  function in :mod:`logit_gui.model.frames`;
+* a :class:`PanelItem` — a pyqtgraph item tree (a ``GraphicsLayout``) built
+  once for a :class:`~logit_gui.render.theme.Theme`, then only updated:
+  :meth:`PanelItem.set_view` with new data, :meth:`PanelItem.update_data` with
+  what ``compute`` returned for the shown iterate.
+
+:func:`register` records a spec once; the registry feeds the app's View menu
+and panel docks, the export dialog and ``logit-gui render --panel``. Adding a
+panel: a compute module in ``model/frames/``, an item module in
+``render/panels/`` that calls :func:`register`, and its import in
+``render/panels/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Callable
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QGraphicsItem
+
+from .theme import Theme
+
+__all__ = ["PanelSpec", "PanelItem", "register", "registry", "get_spec", "option_fields",
+           "color", "pen", "brush", "font", "style_plot", "cache"]
+
+_REGISTRY: dict[str, "PanelSpec"] = {}
+
+
+@dataclass(frozen=True)
+class PanelSpec:
+    id: str
+    title: str
+    Options: type
+    compute: Callable
+    item: type            # a PanelItem subclass
+    tooltip: str = ""
+
+
+def register(spec: PanelSpec) -> PanelSpec:
+    if spec.id in _REGISTRY and _REGISTRY[spec.id] is not spec:
+        raise ValueError(f"panel {spec.id!r} is registered twice")
+    _REGISTRY[spec.id] = spec
+    return spec
+
+
+def registry() -> dict[str, PanelSpec]:
+    """Every registered panel, in registration order (the default layout's order)."""
+    from . import panels  # noqa: F401 - the panel modules register themselves
+
+    return dict(_REGISTRY)
+
+
+def get_spec(panel_id: str) -> PanelSpec:
+    reg = registry()
+    try:
+        return reg[panel_id]
+    except KeyError:
+        raise KeyError(f"unknown panel {panel_id!r} (panels: {', '.join(reg)})") from None
+
+
+def option_fields(options_cls) -> list:
+    """(name, type of default, label, tooltip) of each display option."""
+    out = []
+    for f in fields(options_cls):
+        meta = f.metadata
+        out.append((f.name, type(f.default), meta.get("label", f.name), meta.get("tip", "")))
+    return out
+
+
+# ----------------------------------------------------------------------
+# the theme, as Qt objects
+# ----------------------------------------------------------------------
+def color(c, alpha: int | None = None) -> QColor:
+    q = QColor(*c) if isinstance(c, tuple) else QColor(c)
+    if alpha is not None:
+        q.setAlpha(alpha)
+    return q
+
+
+def pen(theme: Theme, c, width: float = 1.0, style=None, *, cosmetic: bool = True):
+    p = pg.mkPen(color(c), width=theme.px(width))
+    if style == "dash":
+        p.setStyle(Qt.DashLine)
+    elif style == "dot":
+        p.setStyle(Qt.DotLine)
+    p.setCosmetic(cosmetic)
+    return p
+
+
+def brush(c, alpha: int | None = None):
+    return pg.mkBrush(color(c, alpha))
+
+
+def font(theme: Theme, delta: float = 0.0, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSizeF(theme.pt(delta))
+    f.setBold(bold)
+    return f
+
+
+def cache(*items) -> None:
+    """Paint these items into a cached pixmap, re-rendered only when they change
+    (axes and static scatters would otherwise be re-painted every frame)."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def style_plot(plot: pg.PlotItem, theme: Theme, *, left: str = "", bottom: str = "") -> None:
+    """Readable axes in the theme's colours and sizes, a light grid, axes cached; no
+    context menu, no auto-range button, no mouse panning (the panels set their ranges)."""
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.getViewBox().setMouseEnabled(x=False, y=False)
+    plot.getViewBox().setBackgroundColor(None)
+    for name in ("left", "bottom", "top", "right"):
+        cache(plot.getAxis(name))
+    for name in ("left", "bottom"):
+        ax = plot.getAxis(name)
+        ax.enableAutoSIPrefix(False)  # J = 0.2, not "200 (×0.001)"
+        ax.setTickFont(font(theme))
+        ax.setPen(pen(theme, theme.foreground, 1.0))
+        ax.setTextPen(pen(theme, theme.foreground, 1.0))
+        ax.setStyle(tickLength=int(round(theme.px(5))), tickTextOffset=int(round(theme.px(3))))
+    set_label(plot, theme, "left", left)
+    set_label(plot, theme, "bottom", bottom)
+    plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)
+
+
+def set_label(plot: pg.PlotItem, theme: Theme, axis: str, text: str) -> None:
+    if text:
+        plot.setLabel(axis, text, color=theme.foreground, **{"font-size": theme.css_pt(2)})
+
+
+class PanelItem(pg.GraphicsLayout):
+    """Base of every panel's item tree. Subclasses build their items in
+    ``__init__`` (once) and override :meth:`set_view` and :meth:`update_data`."""
+
+    def __init__(self, theme: Theme):
+        super().__init__()
+        self.theme = theme
+        self.view = None
+        self.history = None
+        self.frame = None
+        self.setContentsMargins(*(theme.px(4),) * 4)
+
+    def set_view(self, view) -> None:
+        """New data or a new plane."""
+        self.view = view
+
+    def draw(self, history, frame, data) -> None:
+        """Show ``data`` (what the spec's ``compute`` returned for ``frame``)."""
+        self.history, self.frame = history, frame
+        self.update_data(data)
+
+    def update_data(self, data) -> None:  # pragma: no cover - every panel overrides it
+        raise NotImplementedError
+
+    def plot_item(self) -> pg.PlotItem | None:
+        """The plot whose coordinates the hover readout reads (None: no readout)."""
+        return None
+
+    def readout(self, x: float, y: float) -> str:
+        """Hover text at data point (x, y) of :meth:`plot_item` ("" for none)."""
+        return ""
+
+    def legend_html(self, entries) -> str:
+        """One line of legend entries ``[(symbol, colour, text), ...]`` as rich text."""
+        t = self.theme
+        parts = [f"<span style='color:{c}'>{s}</span>&nbsp;{text}" for s, c, text in entries]
+        return (f"<span style='color:{t.foreground};font-size:{t.css_pt(0)}'>"
+                + "&nbsp;&nbsp;&nbsp;".join(parts) + "</span>")

@@ -1,0 +1,128 @@
+"""The loss panel: the objective against the iteration.
+
+Train objective J(θ_k) (solid), the test objective (dashed), optionally
+‖∇J‖∞ (dotted); a vertical line and a dot mark the iterate on screen; dashed
+grey lines mark where a setting changed mid-run. The legend is a row above
+the plot (never over the curves). Linear or logarithmic y.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from logit_gui.model.frames import loss as frames
+
+from ..markers import Scatter
+from ..panel import PanelItem, PanelSpec, brush, color, pen, register, style_plot
+
+__all__ = ["LossItem", "SPEC"]
+
+
+class LossItem(PanelItem):
+    def __init__(self, theme):
+        super().__init__(theme)
+        t = theme
+        self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.plot = self.addPlot(row=1, col=0)
+        plot = self.plot
+        style_plot(plot, t, left="objective J", bottom="iteration k")
+        plot.disableAutoRange()  # ranges come in nice steps from compute: the cached axes rarely re-render
+        self.train_curve = plot.plot([], [], pen=pen(t, t.train_color, 2.5))
+        self.test_curve = plot.plot([], [], pen=pen(t, t.test_color, 2.5, "dash"))
+        self.grad_curve = plot.plot([], [], pen=pen(t, t.grad_color, 1.8, "dot"))
+        for curve in (self.train_curve, self.test_curve, self.grad_curve):
+            # thousands of iterates on a few hundred pixels: each pixel column's min and max
+            curve.opts["autoDownsampleFactor"] = 1.0
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False, pen=pen(t, t.line_color, 1.5))
+        self.cursor_dot = Scatter(size=t.px(11), brush=brush(t.train_color), pen=pen(t, t.line_color, 1.5),
+                                  antialias=True)
+        self.cursor_dot.setZValue(20)
+        plot.addItem(self.cursor_line, ignoreBounds=True)
+        plot.addItem(self.cursor_dot)
+        self._marks: list = []   # InfiniteLines for setting changes (a small pool, reused)
+        self._key = None         # (history version, log, grad) of the curves on show
+        self._range = None
+        self._legend_key = None
+        self._log = False
+
+    def plot_item(self):
+        return self.plot
+
+    def set_view(self, view) -> None:
+        super().set_view(view)
+        self._key = None
+
+    def update_data(self, data: frames.LossData) -> None:
+        key = (id(self.history), data.version, data.log_y, data.grad is not None)
+        if key != self._key:
+            self._key = key
+            if data.log_y != self._log:
+                self._log = data.log_y
+                self.plot.setLogMode(x=False, y=data.log_y)
+                self._range = None
+            self.train_curve.setData(*data.train)
+            self.test_curve.setData(*data.test)
+            has_test = data.test[0].size > 0
+            self.test_curve.setVisible(has_test)
+            if data.grad is not None:
+                self.grad_curve.setData(*data.grad)
+                self.grad_curve.show()
+            else:
+                self.grad_curve.setData([], [])
+                self.grad_curve.hide()
+            self._update_legend(has_test, data.grad is not None)
+            self._update_marks(data.marks)
+            if data.y_range is not None:
+                rng = (data.x_range, data.y_range)
+                if rng != self._range:
+                    self._range = rng
+                    self.plot.setRange(xRange=rng[0], yRange=rng[1], padding=0.02)
+        self.cursor_line.setValue(data.cursor_k)
+        if data.cursor is not None:
+            self.cursor_dot.setData([data.cursor[0]], [data.cursor[1]])
+        else:
+            self.cursor_dot.setData([], [])
+
+    def _update_legend(self, has_test: bool, grad: bool) -> None:
+        key = (has_test, grad)
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        t = self.theme
+        entries = [("━━", t.train_color, "train J")]
+        if has_test:
+            entries.append(("╍╍", t.test_color, "test J"))
+        if grad:
+            entries.append(("┈┈", t.grad_color, "‖∇J‖∞"))
+        self.legend.setText(self.legend_html(entries))
+
+    def _update_marks(self, marks) -> None:
+        t = self.theme
+        while len(self._marks) < len(marks):
+            line = pg.InfiniteLine(
+                angle=90, movable=False, pen=pen(t, t.guide_rgba, 1.2, "dash"), label="",
+                labelOpts={"position": 0.92, "color": color(t.muted), "fill": brush(t.legend_rgba),
+                           "anchors": [(0, 0.5), (0, 0.5)]},
+            )
+            self.plot.addItem(line, ignoreBounds=True)
+            self._marks.append(line)
+        for i, line in enumerate(self._marks):
+            if i < len(marks):
+                k, label = marks[i]
+                line.setValue(k)
+                line.label.setFormat(label)
+                line.show()
+            else:
+                line.hide()
+
+    def readout(self, x: float, y: float) -> str:
+        return frames.readout(self.history, x) if self.history is not None else ""
+
+
+SPEC = register(PanelSpec(
+    id="loss", title="Loss per iteration", Options=frames.LossOptions, compute=frames.compute, item=LossItem,
+    tooltip="Objective J(θ) = (1/Σs) Σ sᵢ [log(1 + e^{zᵢ}) − yᵢ zᵢ] + (λ₂/2)‖w‖² + λ₁‖w‖₁ per iteration:\n"
+            "train (solid), test (dashed). The vertical line marks the iterate shown.",
+))

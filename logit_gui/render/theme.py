@@ -1,0 +1,128 @@
+"""Themes: every colour, font size, line width and marker size the panels use.
+
+No colour or font literal lives outside this module. A :class:`Theme` is a
+frozen value: light (projectors and paper, the default of ``render``) or dark,
+times a ``scale`` that multiplies fonts, line widths and markers together —
+the **presentation** setting (×1.75, for the back of a hall) and a PNG
+export's resolution (×2 … ×4: lines and text grow with the picture instead of
+staying 1-px hairlines). Nothing here changes pyqtgraph's process-global
+configuration: every item gets its pens, brushes and fonts from its theme, so
+exporting one panel in another theme never touches the window.
+
+Class colours are the Okabe–Ito palette (distinguishable with every common
+colour-vision deficiency), class 0 blue and class 1 vermillion — the ends of
+the probability map (CET-D1, blue–white–red, perceptually uniform).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+__all__ = ["Theme", "LIGHT", "DARK", "PRESENTATION_SCALE", "get_theme"]
+
+#: fonts, lines and markers in presentation mode are this many times larger
+PRESENTATION_SCALE = 1.75
+
+#: Okabe & Ito (2008), then two more of Paul Tol's for ten classes
+CLASS_COLORS = (
+    "#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7",
+    "#56b4e9", "#8c6d1f", "#000000", "#882255", "#44aa99",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    foreground: str       # text, axes
+    muted: str            # secondary text (notes, readouts)
+    grid_alpha: float
+    class_colors: tuple
+    train_color: str      # the training objective
+    test_color: str       # the test objective
+    grad_color: str       # ‖∇J‖∞
+    line_color: str       # the bold boundary, the σ curve, the cursor
+    contour_rgba: tuple   # thin probability contours
+    ring_color: str       # rings around misclassified samples
+    marker_edge_rgba: tuple
+    residual_rgba: tuple
+    guide_rgba: tuple     # z = 0, σ = ½ and setting-change lines
+    legend_rgba: tuple    # a text box's fill
+    heat_blend: float     # the probability map blended towards the background by this much
+    font_pt: float = 11.0
+    scale: float = 1.0
+
+    # -- sizes ---------------------------------------------------------
+    def scaled(self, factor: float) -> "Theme":
+        """The same theme with fonts, lines and markers ``factor`` times larger."""
+        return replace(self, scale=self.scale * float(factor))
+
+    def px(self, width: float) -> float:
+        """A line width or marker size, scaled."""
+        return float(width) * self.scale
+
+    def pt(self, delta: float = 0.0) -> float:
+        """A font size in points: the base size plus ``delta``, scaled."""
+        return (self.font_pt + delta) * self.scale
+
+    def css_pt(self, delta: float = 0.0) -> str:
+        return f"{self.pt(delta):.1f}pt"
+
+    # -- colours -------------------------------------------------------
+    def class_color(self, k: int) -> str:
+        return self.class_colors[k % len(self.class_colors)]
+
+    def class_rgb(self, K: int) -> np.ndarray:
+        """(K, 3) class colours as floats in 0..1."""
+        return np.array([[int(self.class_color(k)[i:i + 2], 16) / 255.0 for i in (1, 3, 5)] for k in range(K)])
+
+    def background_rgb(self) -> np.ndarray:
+        return np.array([int(self.background[i:i + 2], 16) / 255.0 for i in (1, 3, 5)])
+
+    def probability_lut(self) -> np.ndarray:
+        """(256, 3) uint8: CET-D1 blended towards the background (the data stay readable on it)."""
+        import pyqtgraph as pg
+
+        lut = pg.colormap.get("CET-D1").getLookupTable(nPts=256, alpha=False).astype(np.float64)
+        bg = self.background_rgb() * 255.0
+        lut = lut + (bg - lut) * self.heat_blend
+        return np.clip(lut, 0, 255).astype(np.ubyte)
+
+    def blend_classes(self, P: np.ndarray) -> np.ndarray:
+        """(…, K) probabilities → (…, 3) uint8: Σ_k p_k · colour_k, blended like the binary map."""
+        rgb = P @ self.class_rgb(P.shape[-1])
+        rgb = rgb + (self.background_rgb() - rgb) * self.heat_blend
+        return np.clip(rgb * 255.0, 0, 255).astype(np.ubyte)
+
+
+LIGHT = Theme(
+    name="light", background="#ffffff", foreground="#1f2328", muted="#555555", grid_alpha=0.18,
+    class_colors=CLASS_COLORS, train_color="#0072b2", test_color="#d55e00", grad_color="#6b6f76",
+    line_color="#111111", contour_rgba=(30, 30, 30, 110), ring_color="#000000",
+    marker_edge_rgba=(20, 20, 20, 200), residual_rgba=(170, 170, 170, 200), guide_rgba=(0, 0, 0, 110),
+    legend_rgba=(255, 255, 255, 200), heat_blend=0.45,
+)
+
+DARK = Theme(
+    name="dark", background="#16181d", foreground="#e8e8e8", muted="#b0b0b0", grid_alpha=0.22,
+    class_colors=("#56b4e9", "#f07e3c", "#2fcf9a", "#f0c000", "#e08ac0",
+                  "#9fd0f5", "#d9b36c", "#eeeeee", "#e06a9a", "#66ccbb"),
+    train_color="#56b4e9", test_color="#f07e3c", grad_color="#a8adb5",
+    line_color="#f5f5f5", contour_rgba=(235, 235, 235, 110), ring_color="#ffffff",
+    marker_edge_rgba=(240, 240, 240, 190), residual_rgba=(120, 120, 120, 200), guide_rgba=(255, 255, 255, 110),
+    legend_rgba=(22, 24, 29, 200), heat_blend=0.55,
+)
+
+_THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def get_theme(name: str = "light", *, presentation: bool = False, scale: float = 1.0) -> Theme:
+    """Theme ``name`` (light | dark), ×PRESENTATION_SCALE in presentation mode, × ``scale``."""
+    try:
+        theme = _THEMES[name]
+    except KeyError:
+        raise ValueError(f"unknown theme {name!r} (themes: {', '.join(_THEMES)})") from None
+    factor = (PRESENTATION_SCALE if presentation else 1.0) * float(scale)
+    return theme.scaled(factor) if factor != 1.0 else theme
