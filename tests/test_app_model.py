@@ -1,17 +1,14 @@
-"""The app's Qt-free parts: history, run, the trainer process's loop, contours, frames."""
+"""The app's Qt-free parts: history, run, contours, frames (the trainer process: test_engine.py)."""
 
-import multiprocessing
-import pickle
 import subprocess
 import sys
-import threading
 
 import numpy as np
 import pytest
 
-from logit_gui.model.frame import make_frame, make_view
+from logit_gui.model.frames import make_frame, make_view
 from logit_gui.model.history import History
-from logit_gui.model.contour import contour_levels, contour_segments
+from logit_gui.model.frames.contour import contour_levels, contour_segments
 from logit_gui.model.run import Run
 from logit_gui.core.datasets import load_bundled, make_dataset
 from logit_gui.core.iterate import Iterate
@@ -148,8 +145,9 @@ def test_the_app_model_needs_no_qt():
         "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
         "            raise ImportError('no Qt here: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import logit_gui.app, logit_gui.model.history, logit_gui.model.run, logit_gui.model.frame\n"
-        "import logit_gui.model.settings, logit_gui.model.contour, logit_gui.model.engine\n"
+        "import logit_gui.app, logit_gui.model.history, logit_gui.model.run, logit_gui.model.frames\n"
+        "import logit_gui.model.settings, logit_gui.model.frames.contour, logit_gui.model.engine\n"
+        "import logit_gui.model.messages, logit_gui.model.status\n"
         "print('ok')\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -162,135 +160,3 @@ def test_app_command_line_opens_a_csv():
     assert parse_args([]) == (None, [])
     assert parse_args(["--csv", "a.csv"]) == ("a.csv", [])
     assert parse_args(["b.csv", "-style", "fusion"]) == ("b.csv", ["-style", "fusion"])
-
-
-# ----------------------------------------------------------------------
-# the trainer process's loop (run here in a thread, with real pipes)
-# ----------------------------------------------------------------------
-def _child_problem():
-    ds = make_dataset("blobs", n=200, noise=1.0, seed=2)
-    return build_problem(ds, degree=1, l2=1e-3, test_fraction=0.25, seed=0)
-
-
-def _its(events):
-    """The iterates in a list of events, in order."""
-    return [it for m in events if m[0] == "its" for it in m[2]]
-
-
-class _Loop:
-    def __init__(self):
-        from logit_gui.model.engine import serve
-
-        cmd_r, self.cmd = multiprocessing.Pipe(duplex=False)
-        self.evt, evt_w = multiprocessing.Pipe(duplex=False)
-        self.thread = threading.Thread(target=serve, args=(cmd_r, evt_w), daemon=True)
-        self.thread.start()
-        self.seq = 0
-
-    def send(self, what, *args):
-        if what in ("problem", "quit"):
-            self.cmd.send((what, *args))
-        else:
-            self.seq += 1
-            self.cmd.send((what, self.seq, *args))
-
-    def until_idle(self, timeout=20.0):
-        """Every event up to the state that says: the newest command taken, nothing more to do."""
-        out = []
-        while self.evt.poll(timeout):
-            msg = self.evt.recv()
-            out.append(msg)
-            if msg[0] == "state" and msg[1] == self.seq and not msg[2]:
-                return out
-        raise AssertionError(f"no idle state; got {out}")
-
-    def close(self):
-        self.send("quit")
-        self.thread.join(5)
-        assert not self.thread.is_alive()
-
-
-def test_objectives_and_iterates_survive_pickling_unchanged():
-    prob = _child_problem()
-    obj = pickle.loads(pickle.dumps(prob.objective))
-    theta = np.linspace(-1, 1, obj.size)
-    assert obj.value_grad(theta)[0] == prob.objective.value_grad(theta)[0]
-    opt = make_optimizer("bfgs", prob.objective)
-    it = opt.step()
-    back = pickle.loads(pickle.dumps(it))
-    assert back.k == it.k and np.array_equal(back.coef, it.coef) and back.objective == it.objective
-    assert set(back.info) == set(it.info) and back.notes == it.notes
-
-
-def test_the_trainer_loop_steps_a_twin_of_the_windows_run():
-    """The loop's iterates are the ones the window's run would have made itself."""
-    prob = _child_problem()
-    here = Run(make_optimizer("gd", prob.objective, test_objective=prob.test_objective, lr=0.5),
-               max_iter=30, tol=0.0)
-    loop = _Loop()
-    try:
-        loop.send("problem", 1, prob.objective, prob.test_objective)
-        loop.send("run", 7, 1, "gd", {"lr": 0.5}, None, here.history[0], None, 30, 0.0, False)
-        assert {m[0] for m in loop.until_idle()} == {"state"}  # taken; paused: nothing stepped
-        loop.send("step")
-        events = loop.until_idle()
-        its = _its(events)
-        assert len(its) == 1 and its[0].k == 1 and all(m[1] == 7 for m in events if m[0] == "its")
-        loop.send("play")
-        events = loop.until_idle()
-        its += _its(events)
-        assert events.index(("stopped", 7, "max_iter")) > max(i for i, m in enumerate(events) if m[0] == "its")
-        assert ("stopped", 7, "max_iter") in events
-        for _ in range(30):
-            here.step()
-        assert [it.k for it in its] == list(range(1, 31))
-        for a, b in zip(its, list(here.history)[1:]):
-            assert np.array_equal(a.coef, b.coef) and a.objective == b.objective
-    finally:
-        loop.close()
-
-
-def test_the_trainer_loop_reports_what_the_optimizer_raises(monkeypatch):
-    prob = _child_problem()
-    first = make_optimizer("gd", prob.objective).current
-
-    def boom(self, force=False):
-        raise RuntimeError("simulated failure inside the optimizer")
-
-    loop = _Loop()
-    try:
-        loop.send("problem", 1, prob.objective, None)
-        loop.send("run", 3, 1, "gd", {"lr": 0.5}, None, first, None, 100, 0.0, False)
-        loop.until_idle()
-        monkeypatch.setattr(Run, "step", boom)
-        loop.send("play")
-        events = loop.until_idle()
-        failed = [m for m in events if m[0] == "failed"]
-        assert len(failed) == 1 and failed[0][1] == 3
-        assert "simulated failure" in failed[0][2] and "Traceback" in failed[0][3]
-        monkeypatch.undo()
-        loop.send("step")  # the loop goes on working
-        assert [it.k for it in _its(loop.until_idle())] == [1]
-        loop.send("run", 4, 1, "no-such-method", {}, None, first, None, 10, 0.0, True)
-        failed = [m for m in loop.until_idle() if m[0] == "failed"]
-        assert failed and failed[0][1] == 4 and "no-such-method" in failed[0][2]
-    finally:
-        loop.close()
-
-
-def test_the_trainer_loop_continues_a_history_with_its_numbering():
-    prob = _child_problem()
-    earlier = Run(make_optimizer("gd", prob.objective, lr=0.5), max_iter=100, tol=0.0)
-    for _ in range(12):
-        earlier.step()
-    latest = earlier.history.latest
-    theta0 = prob.objective.join(latest.coef, latest.intercept)
-    loop = _Loop()
-    try:
-        loop.send("problem", 1, prob.objective, None)
-        loop.send("run", 5, 1, "adam", {"lr": 0.01}, theta0, earlier.history[0], latest, 100, 0.0, False)
-        loop.send("step")
-        its = _its(loop.until_idle())
-        assert [it.k for it in its] == [13] and its[0].method == "adam"
-    finally:
-        loop.close()

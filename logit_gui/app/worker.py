@@ -10,10 +10,16 @@ second never floods the event loop: the GUI reads the newest iterate when it
 is ready to draw. The thread touches no widget.
 
 Commands (a new run, play, pause, step, speed, limits, quit) are plain method
-calls from the GUI thread; they go to the child at once, and the child looks
-at them between two iterations and while it waits, so each takes effect
-within one iteration. Iterates of a run that is no longer the current one are
-dropped on arrival.
+calls from the GUI thread; they go to the child at once (as the messages of
+:mod:`logit_gui.model.messages`), and the child looks at them between two
+iterations and while it waits, so each takes effect within one iteration.
+Iterates of a run that is no longer the current one are dropped on arrival.
+
+"Playing" is owned by the child: it steps, and it stops by itself (a final
+status, a failure). :attr:`TrainerThread.playing` is derived, never stored as
+a wish: the newest command on its way that sets it (play, pause, step, a new
+run), else what the child's latest :class:`~logit_gui.model.messages.State`
+said. ``playingChanged`` is emitted whenever that value changes.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import threading
 from PySide6.QtCore import QThread, Signal
 
 from logit_gui.model.engine import Engine, EngineDied
+from logit_gui.model.messages import Failed, Iterates, Pause, Play, Speed, Limits, State, Step, Stopped
 from logit_gui.model.run import Run
 
 __all__ = ["TrainerThread"]
@@ -36,12 +43,14 @@ class TrainerThread(QThread):
 
     # run id: that run's history grew (coalesced: at most one pending until ack())
     progressed = Signal(int)
-    # run id, status: the run stopped by itself (converged / max_iter / diverged)
+    # run id, status: the run stopped by itself (a final Status's value: converged, max_iter, ...)
     stopped = Signal(int, str)
     # run id, message: the optimizer raised, or the trainer process died; details in the log
     failed = Signal(int, str)
     # run id: the trainer went idle after a pause or a step (nothing more will arrive)
     paused = Signal(int)
+    # the value of `playing` changed (emitted from the thread that changed it)
+    playingChanged = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -49,11 +58,14 @@ class TrainerThread(QThread):
         self._cond = threading.Condition()
         self._engine: Engine | None = None
         self._run: Run | None = None
-        self._playing = False
         self._ips: float | None = None  # iterations per second; None: as fast as possible
         self._sent = 0        # sequence number of the newest command sent
         self._acked = 0       # ... and of the newest the child has taken
-        self._child_busy = False
+        self._child_busy = False     # the child's latest State: it goes on stepping
+        self._child_playing = False  # ... and it plays
+        self._intent_seq = 0         # the newest command sent that sets playing ...
+        self._intent = False         # ... and the value it sets
+        self._shown_playing = False  # the value playingChanged last told
         self._pending = False
         self._quit = False
         self._dead: Engine | None = None  # a child found dead (not read again)
@@ -71,8 +83,9 @@ class TrainerThread(QThread):
         self._engine = Engine()
         with self._cond:
             self._acked = 0
-            self._child_busy = False
-            self._sent = self._engine.command("speed", self._ips)
+            self._child_busy = self._child_playing = False
+            self._intent_seq = 0
+            self._sent = self._engine.command(Speed, ips=self._ips)
         if self._run is not None:
             self._resume(self._run)
         return self._engine
@@ -81,61 +94,61 @@ class TrainerThread(QThread):
         """After a crash: the new child goes on from the newest recorded iterate."""
         with self._cond:
             self._sent = self._engine.set_run(run, False, resume=True)
+            self._intent_seq, self._intent = self._sent, False
 
-    def _send(self, send) -> None:
+    def _send(self, send, playing: bool | None = None) -> None:
         """``send(engine)`` (returning the command's sequence number); once more, to a
-        new child, if this one is found dead."""
+        new child, if this one is found dead. ``playing``: what the command makes of
+        the child's playing (None: nothing)."""
         for attempt in (0, 1):
             engine = self._engine_up()
             try:
                 with self._cond:
                     self._sent = send(engine)
+                    if playing is not None:
+                        self._intent_seq, self._intent = self._sent, playing
+                    self._tell_playing()
                 return
             except EngineDied:
                 if attempt:
                     raise
 
-    def _command(self, what: str, *args) -> None:
-        self._send(lambda engine: engine.command(what, *args))
+    def _command(self, kind: type, playing: bool | None = None, **fields) -> None:
+        self._send(lambda engine: engine.command(kind, **fields), playing)
 
     def set_run(self, run: Run | None, play: bool | None = None) -> None:
-        """Step ``run`` from now on; the run in flight (if any) is dropped."""
+        """Step ``run`` from now on; the run in flight (if any) is dropped. ``play``
+        None: play it if the trainer is playing now."""
+        if play is None:
+            play = self.playing
         with self._cond:
             self._run = run
-            if play is not None:
-                self._playing = play
-            playing = self._playing
         if run is None:
-            self._command("pause")
+            self._command(Pause, playing=False)
         else:
-            self._send(lambda engine: engine.set_run(run, playing and not run.finished))
+            play = play and not run.finished
+            self._send(lambda engine: engine.set_run(run, play), play)
 
     def play(self) -> None:
-        with self._cond:
-            self._playing = True
-        self._command("play")
+        self._command(Play, playing=True)
 
     def pause(self) -> None:
-        with self._cond:
-            self._playing = False
-        self._command("pause")
+        self._command(Pause, playing=False)
 
     def request_step(self) -> None:
         """Exactly one more iterate (even from a converged run), then idle."""
-        with self._cond:
-            self._playing = False
-        self._command("step")
+        self._command(Step, playing=False)
 
     def set_speed(self, ips: float | None) -> None:
         with self._cond:
             self._ips = ips if ips and ips > 0 else None
         if self._engine is not None:
-            self._command("speed", self._ips)
+            self._command(Speed, ips=self._ips)
 
     def set_limits(self, run: Run, max_iter: int, tol: float) -> None:
         """A new stopping rule for ``run``, here and for its twin in the child."""
         run.set_limits(max_iter, tol)
-        self._command("limits", run.id, max_iter, tol)
+        self._command(Limits, run_id=run.id, max_iter=max_iter, tol=tol)
 
     def ack(self) -> None:
         """The GUI has taken the pending ``progressed``: the next one may be sent."""
@@ -144,15 +157,36 @@ class TrainerThread(QThread):
 
     @property
     def playing(self) -> bool:
+        """The child plays (steps until told otherwise or the run stops).
+
+        The child owns this state; here it is derived: the value set by the newest
+        command the child has not taken yet (play, pause, step, a new run), else
+        the child's latest report. Never True after a stop, a failure, the child's
+        death or :meth:`shutdown`."""
         with self._cond:
-            return self._playing
+            return self._playing_now()
+
+    def _playing_now(self) -> bool:  # with self._cond held
+        if self._quit:
+            return False
+        if self._intent_seq > self._acked:
+            return self._intent
+        return self._child_playing
+
+    def _tell_playing(self) -> None:
+        """Emit ``playingChanged`` if ``playing`` changed (with self._cond held, so that
+        the signals keep the order of the changes)."""
+        now = self._playing_now()
+        if now != self._shown_playing:
+            self._shown_playing = now
+            self.playingChanged.emit(now)
 
     @property
     def busy(self) -> bool:
         """True while playing, or until the child has taken the newest command and
         finished the steps it asked for (a pause has taken effect when this is False)."""
         with self._cond:
-            return self._playing or self._acked < self._sent or self._child_busy
+            return self._playing_now() or self._acked < self._sent or self._child_busy
 
     def start(self, *args) -> None:
         self._engine_up()  # the child boots while the window is being built
@@ -162,7 +196,7 @@ class TrainerThread(QThread):
         """Stop the child and the relay, and join both. Safe to call twice."""
         with self._cond:
             self._quit = True
-            self._playing = False
+            self._tell_playing()
         ok = True
         if self.isRunning():
             ok = self.wait(timeout_ms)
@@ -199,9 +233,9 @@ class TrainerThread(QThread):
                 return
             run = self._run
             self._dead = engine
-            self._playing = False
-            self._child_busy = False
-            self._acked = self._sent
+            self._child_busy = self._child_playing = False
+            self._acked = self._sent  # nothing on its way will be taken
+            self._tell_playing()
         engine.process.join(0.5)
         text = engine.death()
         log.error("%s; it restarts at the next command", text)
@@ -213,35 +247,35 @@ class TrainerThread(QThread):
         failures = []
         with self._cond:
             run = self._run
+            run_id = run.id if run is not None else None  # news of other runs is dropped
             for msg in batch:
-                what = msg[0]
-                if what == "state":
-                    self._acked, self._child_busy = msg[1], msg[2]
-                    if not msg[2] and run is not None and msg[1] == self._sent:
-                        idle = run.id
-                    continue
-                current = run is not None and msg[1] == run.id
-                if not current:
-                    continue  # a dropped run's late news
-                if what == "its":
-                    for it in msg[2]:
-                        run.record(it)
-                    self.iterations += len(msg[2])
-                    progressed = run.id
-                elif what == "stopped":
-                    self._playing = False
-                    stopped = (run.id, msg[2])
-                elif what == "failed":
-                    self._playing = False
-                    failures.append((run.id, msg[2], msg[3]))
+                match msg:
+                    case State(seq=seq, busy=busy, playing=playing):
+                        self._acked, self._child_busy, self._child_playing = seq, busy, playing
+                        if not busy and run is not None and seq == self._sent:
+                            idle = run_id
+                    case Iterates(run_id=rid, iterates=its) if rid == run_id:
+                        for it in its:
+                            run.record(it)
+                        self.iterations += len(its)
+                        progressed = run_id
+                    case Stopped(run_id=rid, status=status):
+                        self._child_playing = False  # the child stopped playing, whichever run
+                        if rid == run_id:
+                            stopped = (run_id, str(status))
+                    case Failed(run_id=rid, message=text, traceback=tb):
+                        self._child_playing = False
+                        if rid == run_id:
+                            failures.append((run_id, text, tb))
+            self._tell_playing()
             send = progressed is not None and not self._pending
             if send:
                 self._pending = True
         if send:
             self.progressed.emit(progressed)
-        for run_id, text, tb in failures:
+        for rid, text, tb in failures:
             log.error("the optimizer raised:\n%s", tb)
-            self.failed.emit(run_id, text)
+            self.failed.emit(rid, text)
         if stopped is not None:
             self.stopped.emit(*stopped)
         elif idle is not None and not failures:

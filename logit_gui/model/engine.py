@@ -18,18 +18,21 @@ The pieces:
   :class:`~logit_gui.app.worker.TrainerThread` reads in a QThread and relays to
   the window with Qt signals.
 
-Messages are tuples, sent with :mod:`multiprocessing` connections (pickled).
-To the child: ``("problem", key, objective, test_objective)``,
-``("run", seq, run_id, key, method, params, theta0, first, latest, max_iter, tol, play)``,
-``("play", seq)``, ``("pause", seq)``, ``("step", seq)``, ``("speed", seq, ips)``,
-``("limits", seq, run_id, max_iter, tol)``, ``("quit",)``.
-From the child: ``("its", run_id, [iterates])`` (sent at least every
-``FLUSH`` seconds while stepping, and before anything else is said: fewer,
-larger messages wake the window's relay less often), ``("stopped", run_id, status)``,
-``("failed", run_id, message, traceback)`` and ``("state", seq, busy)`` — the
-newest command it has taken, and whether it goes on stepping; it follows every
-batch of commands and every step after which the child falls idle, so the
-window knows when a pause has really taken effect.
+Messages are the small frozen dataclasses of :mod:`.messages`, sent with
+:mod:`multiprocessing` connections (pickled) and matched by type. To the
+child: :class:`~.messages.SetProblem`, :class:`~.messages.StartRun`,
+``Play``, ``Pause``, ``Step``, ``Speed``, ``Limits``, ``Quit``. From it:
+:class:`~.messages.Iterates` (a batch, sent at least every ``FLUSH`` seconds
+while stepping, and before anything else is said: fewer, larger messages wake
+the window's relay less often), ``Stopped``, ``Failed`` and
+:class:`~.messages.State` — the newest command it has taken, whether it goes
+on stepping and whether it plays; it follows every batch of commands and every
+step after which the child falls idle, so the window knows when a pause has
+really taken effect.
+
+Who owns "playing": the child. It is the one that steps, and it stops by
+itself (a final status, a failure). The window's ``TrainerThread.playing`` is
+derived from the child's latest ``State`` and the commands still on their way.
 """
 
 from __future__ import annotations
@@ -42,8 +45,11 @@ import traceback
 
 from logit_gui.core.optimizers import make_optimizer
 
-from .history import History
-from .run import Run
+from .messages import (
+    Failed, Iterates, Limits, Pause, Play, Quit, SetProblem, Speed, StartRun, State, Step, Stopped,
+)
+from .run import Run, Stepper
+from .status import Status
 
 __all__ = ["Engine", "serve", "EngineDied"]
 
@@ -63,8 +69,8 @@ class _Child:
     def __init__(self, cmd, evt):
         self.cmd = cmd
         self.evt = evt
-        self.problem = None   # (key, objective, test_objective)
-        self.run: Run | None = None
+        self.problem: SetProblem | None = None
+        self.run: Stepper | None = None  # the current run's twin: no history of its own
         self.run_id = 0
         self.playing = False
         self.steps = 0
@@ -81,58 +87,58 @@ class _Child:
         return self.run is not None and not self.quit and (self.playing or self.steps > 0)
 
     def handle(self, msg) -> None:
-        what = msg[0]
-        if what == "quit":
-            self.quit = True
-            return
-        if what == "problem":
-            self.problem = msg[1:]
-            return
-        self.seq = msg[1]
-        if what == "run":
-            (_, _, run_id, key, method, params, theta0, first, latest,
-             max_iter, tol, play) = msg
-            self.run = None
-            self.run_id = run_id
-            self.steps = 0
-            self.playing = bool(play)
-            if self.problem is None or self.problem[0] != key:
-                raise RuntimeError(f"run {run_id}: the trainer process has not received its data")
-            _, obj, test = self.problem
-            opt = make_optimizer(method, obj, theta0, test_objective=test, **params)
-            # the same start as the window's run: its first iterate (divergence is judged
-            # against it) and, when continuing, the iteration number to go on from
-            if latest is None:  # a fresh run: its own iterate 0 starts the history
-                history = History(capacity=8)
-            else:
-                history = History([first] if latest.k == first.k else [first, latest], capacity=8)
-            self.run = Run(opt, max_iter=max_iter, tol=tol, history=history)
-        elif what == "play":
-            self.playing = True
-        elif what == "pause":
-            self.playing = False
-            self.steps = 0
-        elif what == "step":
-            self.playing = False
-            self.steps += 1
-        elif what == "speed":
-            self.ips = msg[2] if msg[2] and msg[2] > 0 else None
-        elif what == "limits":
-            if self.run is not None and msg[2] == self.run_id:
-                self.run.set_limits(msg[3], msg[4])
-        else:
-            raise ValueError(f"unknown command {what!r}")
+        match msg:
+            case Quit():
+                self.quit = True
+                return
+            case SetProblem():
+                self.problem = msg
+                return
+            case StartRun() | Play() | Pause() | Step() | Speed() | Limits():
+                self.seq = msg.seq
+            case _:
+                raise ValueError(f"unknown command {msg!r}")
+        match msg:
+            case StartRun():
+                self.run = None
+                self.run_id = msg.run_id
+                self.steps = 0
+                self.playing = bool(msg.play)
+                if self.problem is None or self.problem.key != msg.key:
+                    raise RuntimeError(f"run {msg.run_id}: the trainer process has not received its data")
+                p = self.problem
+                opt = make_optimizer(msg.method, p.objective, msg.theta0, test_objective=p.test_objective,
+                                     **msg.params)
+                # the same start as the window's run: its first iterate (divergence is judged
+                # against it) and, when continuing, the iteration number to go on from
+                self.run = Stepper(opt, max_iter=msg.max_iter, tol=msg.tol, first=msg.first, offset=msg.offset)
+            case Play():
+                self.playing = self.run is not None
+            case Pause():
+                self.playing = False
+                self.steps = 0
+            case Step():
+                self.playing = False
+                self.steps += 1
+            case Speed(ips=ips):
+                self.ips = ips if ips and ips > 0 else None
+            case Limits(run_id=run_id, max_iter=max_iter, tol=tol):
+                if self.run is not None and run_id == self.run_id:
+                    self.run.set_limits(max_iter, tol)
 
     def flush(self) -> None:
         """Send the iterates held back (before any other message: order is kept)."""
         if self.pending:
-            self.evt.send(("its", self.pending_run, self.pending))
+            self.evt.send(Iterates(self.pending_run, tuple(self.pending)))
             self.pending = []
         self.flushed = time.monotonic()
 
-    def say(self, *msg) -> None:
+    def say(self, msg) -> None:
         self.flush()
         self.evt.send(msg)
+
+    def state(self) -> State:
+        return State(self.seq, self.busy, self.playing)
 
     def take_commands(self, timeout) -> None:
         """Handle every waiting command; wait up to ``timeout`` (None: forever) for the first."""
@@ -142,12 +148,12 @@ class _Child:
             try:
                 self.handle(msg)
             except Exception as exc:  # a bad command: reported, the loop goes on
-                self.say("failed", self.run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                self.say(Failed(self.run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
                 self.run, self.playing, self.steps = None, False, 0
             took = True
             timeout = 0
         if took and not self.quit:
-            self.say("state", self.seq, self.busy)
+            self.say(self.state())
 
     def step(self) -> None:
         forced = self.steps > 0
@@ -159,8 +165,8 @@ class _Child:
             it = run.step(force=forced)
         except Exception as exc:  # reported, never swallowed
             self.playing, self.steps = False, 0
-            self.say("failed", run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-            self.say("state", self.seq, False)
+            self.say(Failed(run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+            self.say(self.state())
             return
         if it is not None:
             if self.pending and self.pending_run != run_id:
@@ -170,9 +176,9 @@ class _Child:
         stop = run.finished and (self.playing or it is None)
         if stop:
             self.playing, self.steps = False, 0
-            self.say("stopped", run_id, run.status)
+            self.say(Stopped(run_id, Status(run.status)))
         if not self.busy:
-            self.say("state", self.seq, False)
+            self.say(self.state())
         elif time.monotonic() - self.flushed >= FLUSH:
             self.flush()
         # the next step is due one period after this one started (no catch-up bursts)
@@ -250,38 +256,42 @@ class Engine:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def _send(self, *msg) -> None:
+    def _send(self, msg) -> None:
         try:
             self._cmd.send(msg)
         except (OSError, EOFError, ValueError) as e:
             raise EngineDied(f"the trainer process is gone ({e})") from None
 
-    def command(self, what: str, *args) -> int:
-        """Send a command; returns its sequence number (echoed by ``state`` events)."""
+    def command(self, kind: type, **fields) -> int:
+        """Send the command ``kind(seq=..., **fields)`` (``Play``, ``Pause``, ``Step``,
+        ``Speed``, ``Limits``, ``StartRun``); returns its sequence number, which the
+        child echoes in :class:`~.messages.State`."""
         self._seq += 1
-        self._send(what, self._seq, *args)
+        self._send(kind(seq=self._seq, **fields))
         return self._seq
 
     def set_run(self, run: Run, play: bool, *, resume: bool = False) -> int:
         """Make ``run`` (built in this process by the controller) the child's run too.
 
-        ``resume``: the child starts from the run's newest recorded iterate (a new
-        child after a crash; the optimizer's own state — momentum, curvature
-        pairs — starts afresh there)."""
+        The child gets the problem's data (once per problem), then the run's
+        method, parameters, start weights, first iterate, numbering offset and
+        stopping rule. ``resume``: the child starts from the run's newest
+        recorded iterate (a new child after a crash; the optimizer's own state
+        — momentum, curvature pairs — starts afresh there)."""
         opt = run.optimizer
         if self._problem is None or self._problem[0] is not opt.obj or self._problem[1] is not opt.test_obj:
             self._key += 1
-            self._send("problem", self._key, opt.obj, opt.test_obj)
+            self._send(SetProblem(self._key, opt.obj, opt.test_obj))
             self._problem = (opt.obj, opt.test_obj)
         h = run.history
         first = h[0]
-        theta0 = opt.theta0
-        latest = h.latest if run.offset else None
-        if resume and h.latest.k > first.k:
-            latest = h.latest
-            theta0 = opt.obj.join(latest.coef, latest.intercept)
-        return self.command("run", run.id, self._key, opt.name, opt.params,
-                            theta0, first, latest, run.max_iter, run.tol, play)
+        theta0, offset = opt.theta0, run.offset
+        latest = h.latest
+        if resume and latest.k > first.k:
+            theta0, offset = opt.obj.join(latest.coef, latest.intercept), latest.k
+        return self.command(StartRun, run_id=run.id, key=self._key, method=opt.name, params=opt.params,
+                            theta0=theta0, first=first, offset=offset, max_iter=run.max_iter,
+                            tol=run.tol, play=play)
 
     def poll(self, timeout: float) -> bool:
         try:
@@ -304,7 +314,7 @@ class Engine:
     def close(self, timeout: float = 0.05) -> None:
         """Ask the child to quit, wait for it, and kill it if it does not."""
         try:
-            self._cmd.send(("quit",))
+            self._cmd.send(Quit())
         except (OSError, EOFError, ValueError):
             pass
         self.process.join(timeout)  # it quits between two iterations
