@@ -73,20 +73,11 @@ def _features(text):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _build_parser() -> _Parser:
+def _add_run_options(t, *, render: bool = False) -> None:
+    """The data, model, optimizer and stopping options of ``train`` (and ``render``)."""
     from .core.optimizers import OPTIMIZERS
 
-    parser = _Parser(
-        prog="logit-gui",
-        description="Teach logistic regression trained by cross-entropy. Without a command, opens the app.",
-    )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-
-    app = sub.add_parser("app", help="open the desktop app (the default)")
-    app.add_argument("--csv", help="open this CSV file at start-up")
-
-    t = sub.add_parser("train", help="train a model headless and print the result (JSON with --json)")
-    src = t.add_mutually_exclusive_group(required=True)
+    src = t.add_mutually_exclusive_group(required=not render)
     src.add_argument("--csv", metavar="PATH", help="CSV file with a header row; class column: --target (default: last)")
     src.add_argument("--npz", metavar="PATH", help="NumPy .npz file with arrays X (n×d) and y (n)")
     src.add_argument("--dataset", metavar="NAME", help="a generator or bundled dataset (see `logit-gui datasets`)")
@@ -120,9 +111,30 @@ def _build_parser() -> _Parser:
     t.add_argument("--tol", type=_nonneg_float("--tol"), default=1e-6,
                    help="stop when ‖∇J‖∞ ≤ tol (default 1e-6; 0 runs exactly --max-iter iterations)")
     t.add_argument("--seed", type=int, default=0, help="seed for generators, the split and mini-batches")
+    if render:
+        return
     t.add_argument("--json", metavar="PATH|-", help="write the result as JSON to PATH (- for stdout)")
     t.add_argument("--history", action="store_true", help="include per-iteration objective, gradient norm and step")
 
+
+def _build_parser() -> _Parser:
+    from .core.optimizers import OPTIMIZERS
+
+    parser = _Parser(
+        prog="logit-gui",
+        description="Teach logistic regression trained by cross-entropy. Without a command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    app = sub.add_parser("app", help="open the desktop app (the default)")
+    app.add_argument("--csv", help="open this CSV file at start-up")
+
+    t = sub.add_parser("train", help="train a model headless and print the result (JSON with --json)")
+    _add_run_options(t)
+
+    from .render.command import add_parser as add_render_parser
+
+    add_render_parser(sub, _add_run_options)
     sub.add_parser("datasets", help="list the generators and bundled datasets")
     return parser
 
@@ -298,6 +310,10 @@ def main(argv=None) -> int:
             return _cmd_train(args)
         if args.command == "datasets":
             return _cmd_datasets(args)
+        if args.command == "render":
+            from .render.command import run as render
+
+            return render(args, _settings)
         parser.print_help()
         return 0
     except UsageError as exc:

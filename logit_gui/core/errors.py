@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LogitError", "DataError", "OptimizerError", "as_integer"]
+__all__ = ["LogitError", "DataError", "OptimizerError", "OutputError", "as_integer"]
 
 
 class LogitError(ValueError):
@@ -15,6 +15,10 @@ class DataError(LogitError):
 
 class OptimizerError(LogitError):
     """Bad optimizer name or parameter, or a method that cannot handle the objective."""
+
+
+class OutputError(LogitError):
+    """An output file cannot be written where the user asked: the message names that path."""
 
 
 def as_integer(name: str, value) -> int:

@@ -79,7 +79,25 @@ class Figure:
                 item.set_view(view)
             options = display.options(spec.id, spec.Options)
             item.draw(history, frame, spec.compute(view, history, frame, options))
-        self.layout.setGeometry(QRectF(0, 0, *self.size))
+        self.settle()
+
+    def settle(self, rounds: int = 2) -> None:
+        """Lay out as a window would before it is seen: axes measure their tick labels
+        while painting and then take the room they need, so paint (into a throwaway
+        image) and lay out again."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+        from PySide6.QtGui import QImage, QPainter
+
+        rect = QRectF(0, 0, *self.size)
+        for _ in range(rounds):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+            self.layout.setGeometry(rect)
+            img = QImage(max(1, self.size[0] // 4), max(1, self.size[1] // 4), QImage.Format_ARGB32)
+            painter = QPainter(img)
+            self.widget.scene().render(painter, QRectF(0, 0, img.width(), img.height()), rect)
+            painter.end()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        self.layout.setGeometry(rect)
 
     def close(self) -> None:
         self.widget.deleteLater()

@@ -178,4 +178,4 @@ class PanelItem(pg.GraphicsLayout):
         t = self.theme
         parts = [f"<span style='color:{c}'>{s}</span>&nbsp;{text}" for s, c, text in entries]
         return (f"<span style='color:{t.foreground};font-size:{t.css_pt(0)}'>"
-                + "&nbsp;&nbsp;&nbsp;".join(parts) + "</span>")
+                + "&nbsp;&nbsp; ".join(parts) + "</span>")  # breaks between entries only

@@ -1,0 +1,173 @@
+"""``logit-gui render``: the app's panels as a figure file, without a display.
+
+::
+
+    logit-gui render [train's data/model/optimizer options] [--iterations N]
+        [--panel NAME|all] --out FILE [--scale S] [--theme light|dark] [--presentation] [--size WxH]
+
+Given no data option (--csv, --npz, --dataset) it draws the app's opening
+scenario (moons, cubic features, gd, the app's defaults), with any other
+option given applied on top; given a data option it takes ``train``'s options
+and defaults, so the same options train the same model. The run is stepped
+``--iterations`` times (fewer if it stops earlier) by the same pipeline as the
+app, and the panels are the app's items (:mod:`logit_gui.render.panels`),
+drawn offscreen — Qt's offscreen platform is chosen here whatever DISPLAY
+says, and no window is ever shown.
+
+This module imports Qt only inside :func:`run`: building the command line
+stays Qt-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import re
+
+__all__ = ["add_parser", "run", "PANEL_IDS"]
+
+#: the registered panels (the registry itself imports Qt; this list is checked against it in the tests)
+PANEL_IDS = ("boundary", "loss", "sigmoid")
+
+_DATA_SOURCES = ("csv", "npz", "dataset")
+_RUN_DESTS: dict = {}
+
+
+def _size(text: str):
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"--size must be WIDTHxHEIGHT in pixels, e.g. 1200x800, got {text!r}")
+    w, h = int(m.group(1)), int(m.group(2))
+    if not (100 <= w <= 8000 and 100 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"--size: each side must be 100 to 8000 pixels, got {w}x{h}")
+    return w, h
+
+
+def _scale(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--scale must be a number, got {text!r}") from None
+    if not 1.0 <= v <= 4.0:
+        raise argparse.ArgumentTypeError(f"--scale must be between 1 and 4, got {text}")
+    return v
+
+
+def _iterations(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--iterations must be an integer, got {text!r}") from None
+    if not 0 <= v <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"--iterations must be between 0 and 10000000, got {v}")
+    return v
+
+
+def add_parser(sub, add_run_options) -> argparse.ArgumentParser:
+    r = sub.add_parser(
+        "render", help="draw the app's panels after N iterations to a PNG, SVG or PDF file (no display needed)",
+        description="Draw the app's panels to a figure file. Without --csv/--npz/--dataset: the app's "
+                    "opening scenario (moons, cubic features, gd).",
+    )
+    add_run_options(r, render=True)
+    # the run options default to "not given": the base is the app's scenario or train's defaults
+    for action in r._actions:
+        if action.dest not in ("help",):
+            _RUN_DESTS[action.dest] = action.default
+            action.default = argparse.SUPPRESS
+    r.add_argument("--iterations", type=_iterations, default=100, metavar="N",
+                   help="iterations to train before drawing (default 100)")
+    r.add_argument("--panel", default="all", metavar="NAME|all",
+                   help="the panel to draw: " + ", ".join(PANEL_IDS) + ", or all (default)")
+    r.add_argument("--out", required=True, metavar="FILE", help="the figure: .png, .svg or .pdf")
+    r.add_argument("--scale", type=_scale, default=1.0, metavar="S",
+                   help="PNG: 1 to 4 times the size; lines, markers and text grow with it (default 1)")
+    r.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
+    r.add_argument("--presentation", action="store_true",
+                   help="larger fonts, lines and markers, for the back of a hall")
+    r.add_argument("--size", type=_size, metavar="WxH",
+                   help="figure size in pixels before --scale (default 800x600 for one panel, 1400x800 for all)")
+    return r
+
+
+def settings_for(args, train_settings):
+    """The settings ``render``'s options describe (see the module's docstring)."""
+    from logit_gui.model.settings import Settings
+
+    given = {k: v for k, v in vars(args).items() if k in _RUN_DESTS}
+    if any(k in given for k in _DATA_SOURCES):
+        ns = argparse.Namespace(**{**_RUN_DESTS, **given})
+        return train_settings(ns)
+    s = Settings()
+    d, m, o, r = s.data, s.model, s.optimizer, s.run
+    data_fields = {"n": "n", "noise": "noise", "classes": "classes", "imbalance": "imbalance",
+                   "label_noise": "label_noise", "outliers": "outliers", "seed": "seed", "positive": "positive",
+                   "test_fraction": "test_fraction", "features": "degree", "standardize": "standardize"}
+    d = dataclasses.replace(d, **{data_fields[k]: v for k, v in given.items() if k in data_fields})
+    mchanges = {k: given[k] for k in ("l2", "l1") if k in given}
+    if "multiclass" in given:
+        mchanges["kind"] = given["multiclass"]
+    if "class_weight" in given:
+        mchanges["class_weight"] = None if given["class_weight"] == "none" else given["class_weight"]
+    if "no_intercept" in given:
+        mchanges["fit_intercept"] = not given["no_intercept"]
+    m = dataclasses.replace(m, **mchanges)
+    params = {} if "optimizer" in given else o.as_dict()
+    for k in ("lr", "batch_size", "beta", "memory", "seed"):
+        if k in given and given[k] is not None:
+            params[k] = given[k]
+    o = dataclasses.replace(o, method=given.get("optimizer", o.method), params=tuple(params.items()))
+    r = dataclasses.replace(r, **{k: given[k] for k in ("max_iter", "tol") if k in given})
+    return dataclasses.replace(s, data=d, model=m, optimizer=o, run=r)
+
+
+def run(args, train_settings) -> int:
+    """Train, draw, export. Bad input raises LogitError (the CLI: one line, exit 2)."""
+    from logit_gui.core.errors import DataError
+    from logit_gui.core.fileio import check_output
+    from logit_gui.core.optimizers import check_optimizer
+
+    from .export import format_of
+
+    if args.panel != "all" and args.panel not in PANEL_IDS:
+        raise DataError(f"--panel: unknown panel {args.panel!r} (panels: {', '.join(PANEL_IDS)}, all)")
+    check_output(args.out)  # '' first: "empty", not "unknown format"
+    fmt = format_of(args.out)  # before training: a bad place is reported at once
+    settings = settings_for(args, train_settings)
+    check_optimizer(settings.optimizer.method, l1=settings.model.l1)
+    from logit_gui.model.pipeline import build, train_to
+
+    built = build(settings)
+    run_ = train_to(built, args.iterations)
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # whatever DISPLAY says: never a window
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["logit-gui render"])
+    from logit_gui.model.frames import make_frame, make_view
+
+    from .export import write_figure
+    from .figure import Figure, panel_size
+    from .panel import registry
+    from .theme import get_theme
+
+    reg = registry()
+    ids = list(reg) if args.panel == "all" else [args.panel]
+    scale = args.scale if fmt == "png" else 1.0
+    w, h = args.size or panel_size(len(ids))
+    theme = get_theme(args.theme, presentation=args.presentation, scale=scale)
+    view = make_view(built.problem, settings.data.view_features)
+    frame = make_frame(view, run_.history.latest)
+    fig = Figure(ids, theme, (round(w * scale), round(h * scale)))
+    try:
+        fig.draw(view, run_.history, frame, settings.display)
+        title = ", ".join(reg[p].title for p in ids)
+        write_figure(fig, args.out, title=f"logit-gui: {title}")
+    finally:
+        fig.close()
+        app.processEvents()
+    it = run_.history.latest
+    print(f"{args.out}: {', '.join(ids)} after {it.k} iterations of {settings.optimizer.method} "
+          f"({run_.status}, J = {it.objective:.6g})")
+    return 0

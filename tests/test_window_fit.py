@@ -1,0 +1,109 @@
+"""The window on a 1280 × 720 projector, its panel docks, the View menu and the layout
+that persists between launches."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from logit_gui.app.main_window import MainWindow  # noqa: E402
+from logit_gui.model.settings import DataSettings, ModelSettings, RunSettings, Settings  # noqa: E402
+from logit_gui.render.panel import registry  # noqa: E402
+
+CASES = {
+    "moons": Settings(),
+    "digits, 10 classes": Settings(DataSettings(source="digits", degree=1, test_fraction=0.2)),
+    "digits, 9 vs rest, balanced": Settings(DataSettings(source="digits", degree=1, positive="9"),
+                                            ModelSettings(class_weight="balanced")),
+    "wine, 3 classes": Settings(DataSettings(source="wine", degree=1)),
+}
+
+
+@pytest.fixture
+def store(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_window_fits_a_1280_by_720_projector(qtbot, store, name):
+    w = MainWindow(CASES[name], store=store)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, (name, hint)
+    assert w.width() <= 1280 and w.height() <= 720
+    # every panel is on screen, inside the window, and no panel's plot is wider than its dock
+    for pid, dock in w.panel_docks.items():
+        assert dock.isVisible(), pid
+        g = dock.graphics
+        assert g.width() > 150 and g.height() > 100, (pid, g.size())
+        item = dock.item
+        assert item.geometry().width() <= g.width() + 1, (pid, item.geometry(), g.size())
+    # the legend wraps rather than widening the data panel
+    legend = w.panel_docks["boundary"].item.legend
+    assert legend.geometry().width() <= w.panel_docks["boundary"].graphics.width()
+
+
+def test_view_menu_lists_every_registered_panel_and_hides_it(qtbot, store):
+    w = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    menu = w.menuBar().findChild(type(w.menuBar().actions()[0].menu()), "menu_view")
+    titles = [a.text() for a in menu.actions()]
+    for spec in registry().values():
+        assert spec.title in titles
+    dock = w.panel_docks["loss"]
+    dock.toggleViewAction().trigger()
+    assert not dock.isVisible()
+
+
+def test_the_layout_persists_and_can_be_reset(qtbot, store):
+    w = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.panel_docks["sigmoid"].toggleViewAction().trigger()
+    w.set_theme("dark")
+    w.close()
+    w2 = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w2)
+    w2.show()
+    qtbot.waitExposed(w2)
+    assert not w2.panel_docks["sigmoid"].isVisible()
+    assert w2.controller.settings.display.theme == "dark"
+    assert w2.panel_docks["loss"].item.theme.name == "dark"
+    w2.reset_layout()
+    assert w2.panel_docks["sigmoid"].isVisible()
+
+
+def test_presentation_scales_every_panel(qtbot, store):
+    w = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    before = w.panel_docks["loss"].item.theme.scale
+    w.actions["presentation"].trigger()
+    assert w.controller.settings.display.presentation
+    assert all(d.item.theme.scale == pytest.approx(1.75 * before) for d in w.panel_docks.values())
+
+
+def test_export_from_the_window_writes_what_render_would(qtbot, store, tmp_path):
+    from logit_gui.app.export_dialog import ExportChoice, export_panels
+
+    w = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    c = w.controller
+    qtbot.waitUntil(lambda: c.frame is not None, timeout=10_000)
+    for ext in ("png", "svg", "pdf"):
+        out = tmp_path / f"all.{ext}"
+        export_panels(ExportChoice(("boundary", "loss", "sigmoid"), str(out), 2.0, "dark"),
+                      c.view, c.run.history, c.frame, c.settings.display)
+        assert out.stat().st_size > 5_000
