@@ -107,3 +107,18 @@ def test_export_from_the_window_writes_what_render_would(qtbot, store, tmp_path)
         export_panels(ExportChoice(("boundary", "loss", "sigmoid"), str(out), 2.0, "dark"),
                       c.view, c.run.history, c.frame, c.settings.display)
         assert out.stat().st_size > 5_000
+
+
+def test_the_icon_is_found_and_every_package_is_installed():
+    """The icon lives in the top-level assets/; pyproject lists every package explicitly
+    (assets/ is mapped to logit_gui._assets), so a new subpackage must be listed too."""
+    import tomllib
+    from pathlib import Path
+
+    from logit_gui.app import icon_path
+
+    assert icon_path() is not None and icon_path().endswith("logit-gui.png")
+    root = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "logit_gui").rglob("__init__.py")}
+    assert found <= listed, found - listed

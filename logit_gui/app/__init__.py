@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["main", "parse_args", "leave_a_core_for_the_display", "qt_is_broken"]
+__all__ = ["main", "parse_args", "leave_a_core_for_the_display", "qt_is_broken", "icon_path"]
 
 _BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -52,6 +52,22 @@ def qt_is_broken() -> str | None:
     return None
 
 
+def icon_path() -> str | None:
+    """The app's icon: installed as ``logit_gui._assets``, or the source tree's ``assets/``."""
+    from pathlib import Path
+
+    try:
+        from importlib.resources import files
+
+        p = files("logit_gui._assets") / "logit-gui.png"
+        if p.is_file():
+            return str(p)
+    except (ImportError, ModuleNotFoundError, TypeError):
+        pass
+    p = Path(__file__).resolve().parents[2] / "assets" / "logit-gui.png"
+    return str(p) if p.is_file() else None
+
+
 def parse_args(argv):
     """(csv path or None, the remaining arguments for Qt) from ``[--csv PATH | PATH.csv] [Qt options]``."""
     import argparse
@@ -85,6 +101,12 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("logit-gui")
     app.setOrganizationName("logit-gui")
+    app.setDesktopFileName("logit-gui")
+    icon = icon_path()
+    if icon:
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(icon))  # window and task bar
     window = MainWindow()
     sys.excepthook = window.report_unexpected  # a bug in a slot: status bar and log, not a lost traceback
     window.show()
