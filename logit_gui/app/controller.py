@@ -26,12 +26,13 @@ import weakref
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from logit_gui.core.errors import LogitError
-from logit_gui.core.train import SEPARABLE_NOTE
 
 from logit_gui.model.frames import Frame, View, make_frame, make_view
 from logit_gui.model.history import History
 from logit_gui.model.run import Run
 from logit_gui.model import pipeline
+from logit_gui.render.theme import WINDOW
+from logit_gui.model.status import RunStatus
 from logit_gui.model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import fmt_value
 from .worker import TrainerThread
@@ -145,7 +146,7 @@ class Controller(QObject):
             L = info.get("lipschitz", float("nan"))
             formula = info.get("formula", self.problem.objective.lipschitz_formula)
             text = (f"<b>L = {L:.4g}</b>, step η = 1/L = <b>{1.0 / L:.4g}</b><br>"
-                    f"<span style='color:#555'>{formula}</span>")
+                    f"<span style='color:{WINDOW.muted}'>{formula}</span>")
         self.lipschitzChanged.emit(text)
 
     # ------------------------------------------------------------------
@@ -436,18 +437,8 @@ class Controller(QObject):
             return
         it = self.frame.iterate
         h = self.run.history
-        notes = list(it.notes)
-        status = it.status
-        if status == "running":
-            if self._playing:
-                status = "running"
-            elif self.index < len(h) - 1:
-                status = "history"
-            elif self.run.finished:
-                status = self.run.status
-            else:
-                status = "paused"
-        separable = any(SEPARABLE_NOTE in n for n in notes)
+        status = RunStatus.of(it, run_status=self.run.status, playing=self._playing,
+                              newest=self.index >= len(h) - 1)
         self.statusChanged.emit({
             "k": it.k,
             "index": self.index,
@@ -459,9 +450,7 @@ class Controller(QObject):
             "step_size": it.step_size,
             "train_acc": self.frame.train_acc,
             "test_acc": self.frame.test_acc,
-            "status": status,
-            "separable": separable,
-            "notes": tuple(notes),
+            "status": status,  # a RunStatus: the chip renders it, nothing parses it back
             "method": it.method,
         })
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from logit_gui.core.datasets import BUNDLED, GENERATORS, MULTICLASS_GENERATORS
 from logit_gui.core.optimizers import DEFAULT_LR, DEFAULTS, OPTIMIZER_PARAMS, OPTIMIZERS, PARAM_HELP
 
+from logit_gui.render.theme import WINDOW
 from logit_gui.model.settings import SPEEDS, DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 from .widgets import LogSlider
 
@@ -363,7 +364,7 @@ class ControlPanel(QWidget):
         self.method_help = QLabel("")
         self.method_help.setObjectName("opt_help")
         self.method_help.setWordWrap(True)
-        self.method_help.setStyleSheet("color: #555;")
+        self.method_help.setStyleSheet(f"color: {WINDOW.muted};")
         form.addRow(self.method_help)
 
         self.lr = LogSlider(1e-4, 1e6, DEFAULTS["lr"])

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 
 from logit_gui.core.errors import LogitError
 
-from . import style
 from .controller import Controller
 from .controls import ControlPanel
 from logit_gui.model.settings import Settings
+from logit_gui.model.status import RunStatus, Status
 from logit_gui.render.panel import registry
-from logit_gui.render.theme import get_theme
+from logit_gui.render.theme import WINDOW, get_theme
 
 from .export_dialog import ExportDialog, export_panels
 from .panel_dock import PanelDock
@@ -66,15 +66,6 @@ SHORTCUTS = {
     "quit": ("&Quit", "Ctrl+Q", "Close the window (training stops cleanly)"),
 }
 
-_STATUS_COLORS = {
-    "running": ("#ffffff", "#2b63c9"),
-    "paused": ("#1f2328", "#e3e6ea"),
-    "history": ("#1f2328", "#fff1c2"),
-    "converged": ("#ffffff", "#2e9e44"),
-    "max_iter": ("#1f2328", "#f3d36b"),
-    "diverged": ("#ffffff", "#c8302c"),
-    "separable": ("#ffffff", "#e8870e"),
-}
 
 
 class _LogBridge(QObject, logging.Handler):
@@ -184,7 +175,7 @@ class MainWindow(QMainWindow):
         self.header = ElidedLabel("")
         self.header.setObjectName("header")
         f = self.header.font()
-        f.setPointSize(style.FONT_PT + 2)
+        f.setPointSizeF(f.pointSizeF() + WINDOW.header_delta_pt)
         self.header.setFont(f)
         top.addWidget(self.header)
         self.addToolBar(Qt.TopToolBarArea, top)
@@ -325,19 +316,19 @@ class MainWindow(QMainWindow):
             "acc": "Accuracy: fraction of samples with argmax_k p_k = true class (train / test).",
             "step": "Step size actually taken to reach this iterate (learning rate or line-search step).",
         }
-        mono = QFont("DejaVu Sans Mono")
+        mono = QFont(WINDOW.mono_family)
         mono.setStyleHint(QFont.Monospace)
         for name in ("k", "objective", "grad", "acc", "step"):
             lab = QLabel("")
             lab.setObjectName(f"status_{name}")
             lab.setToolTip(tips[name])
             lab.setFont(mono)
-            lab.setStyleSheet("QLabel { padding: 0px 10px; border-left: 1px solid #c8c8c8; }")
+            lab.setStyleSheet(f"QLabel {{ padding: 0px 10px; border-left: 1px solid {WINDOW.field_separator}; }}")
             sb.addPermanentWidget(lab)
             self.status_fields[name] = lab
         sb.addPermanentWidget(self.status_chip)
         self.status_chip.setText("")
-        self._set_chip("paused")
+        self._set_chip(RunStatus(Status.PAUSED))
 
     def _connect(self) -> None:
         c = self.controller
@@ -408,11 +399,9 @@ class MainWindow(QMainWindow):
         put(f["acc"], acc)
         put(f["step"], f"step {fmt_value(s['step_size'])}")
         status = s["status"]
-        if s["separable"] and status not in ("diverged",):
-            status = f"{status} · separable" if status not in ("running", "paused") else "separable"
         self._set_chip(status)
         self.status_chip.setToolTip(self.status_chip.toolTip().split("\n\n")[0]
-                                    + ("\n\n" + "\n".join(s["notes"]) if s["notes"] else ""))
+                                    + ("\n\n" + "\n".join(status.notes) if status.notes else ""))
         # timeline
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, max(0, s["length"] - 1))
@@ -421,15 +410,14 @@ class MainWindow(QMainWindow):
         put(self.timeline_label, f"k = {s['k']} of {s['last_k']}   ({s['index'] + 1}/{s['length']} kept)")
         self.status = s
 
-    def _set_chip(self, status: str) -> None:
-        key = status.split(" ")[0] if status.split(" ")[0] in _STATUS_COLORS else "paused"
-        if "separable" in status and key != "diverged":
-            key = "separable" if key in ("paused", "running", "separable") else key
-        fg, bg = _STATUS_COLORS.get(key, _STATUS_COLORS["paused"])
-        self.status_text = status
-        if self.status_chip.text() == f" {status} ":
+    def _set_chip(self, status) -> None:
+        """Show ``status`` (a RunStatus) in the chip: its words and its colours."""
+        text = status.text
+        fg, bg = WINDOW.status_colors(status.key)
+        self.status_text = text
+        if self.status_chip.text() == f" {text} ":
             return
-        self.status_chip.setText(f" {status} ")
+        self.status_chip.setText(f" {text} ")
         self.status_chip.setStyleSheet(
             f"QLabel {{ color: {fg}; background: {bg}; border-radius: 4px; padding: 2px 8px; font-weight: bold; }}"
         )
@@ -517,8 +505,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"logit-gui — {name}, {kind}, {o.method}")
 
     def _message(self, text: str, level: str = "info") -> None:
-        color = {"error": "#c8302c", "warning": "#b06000"}.get(level, style.TEXT)
-        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {color}; }}")
+        color = WINDOW.message_color(level)
+        self.statusBar().setStyleSheet(f"QStatusBar {{ color: {color}; }}" if color else "")
+        self.statusBar().setToolTip(text)  # a long message is cut at the window's edge: whole on hover
         self.statusBar().showMessage(text, 0 if level == "error" else 12000)
         if level == "error":
             self.last_error = text  # already logged where it happened
@@ -675,7 +664,7 @@ class MainWindow(QMainWindow):
         f = QApplication.font()
         base = self._base_font_pt if hasattr(self, "_base_font_pt") else f.pointSizeF()
         self._base_font_pt = base
-        f.setPointSizeF(base * (1.4 if on else 1.0))
+        f.setPointSizeF(base * (WINDOW.presentation_font_factor if on else 1.0))
         self.header.setFont(f)
         self.statusBar().setFont(f)
         if self.actions["presentation"].isChecked() != on:

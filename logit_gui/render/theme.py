@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["Theme", "LIGHT", "DARK", "PRESENTATION_SCALE", "get_theme"]
+__all__ = ["Theme", "LIGHT", "DARK", "PRESENTATION_SCALE", "get_theme", "WindowStyle", "WINDOW"]
 
 #: fonts, lines and markers in presentation mode are this many times larger
 PRESENTATION_SCALE = 1.75
@@ -116,6 +116,44 @@ DARK = Theme(
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
+
+
+# ----------------------------------------------------------------------
+# the window around the panels (Qt's own widgets keep the system's palette)
+# ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class WindowStyle:
+    """Colours and sizes of the window's own text: the header, the status bar and
+    its status chip, messages, help text."""
+
+    header_delta_pt: float = 2.0           # the header: the system font + this
+    presentation_font_factor: float = 1.4  # the window's text in presentation mode
+    mono_family: str = "DejaVu Sans Mono"  # the status bar's numbers (they do not jitter)
+    field_separator: str = "#c8c8c8"
+    muted: str = "#555555"
+    message: tuple = (("error", "#c8302c"), ("warning", "#b06000"))
+    #: status → (text colour, background) of the status chip
+    status: tuple = (
+        ("running", ("#ffffff", "#2b63c9")),
+        ("paused", ("#1f2328", "#e3e6ea")),
+        ("history", ("#1f2328", "#fff1c2")),
+        ("converged", ("#ffffff", "#2e9e44")),
+        ("max_iter", ("#1f2328", "#f3d36b")),
+        ("stalled", ("#1f2328", "#f3b36b")),
+        ("diverged", ("#ffffff", "#c8302c")),
+        ("separable", ("#ffffff", "#e8870e")),
+    )
+
+    def status_colors(self, key: str) -> tuple:
+        table = dict(self.status)
+        return table.get(key, table["paused"])
+
+    def message_color(self, level: str) -> str | None:
+        """The status bar's text colour for a message of ``level`` (None: the palette's)."""
+        return dict(self.message).get(level)
+
+
+WINDOW = WindowStyle()
 
 
 def get_theme(name: str = "light", *, presentation: bool = False, scale: float = 1.0) -> Theme:
