@@ -126,3 +126,26 @@ def test_the_feature_limit_is_the_pipelines():
     s = Settings(DataSettings(source="digits", degree=3))
     with pytest.raises(DataError, match="polynomial features"):
         pipeline.build(s)
+
+
+def test_the_cursor_follows_the_newest_or_stays_on_its_iteration_through_thinning():
+    from logit_gui.model.cursor import Cursor
+    from logit_gui.model.history import History
+
+    built = pipeline.build(Settings(DataSettings(n=100)))
+    run = pipeline.new_run(built.problem, OptimizerSettings("gd", (("lr", 0.5),)), RunSettings(max_iter=400),
+                           capacity=64)
+    h = run.history
+    cur = Cursor()
+    for _ in range(10):
+        run.step()
+    assert cur.locate(h)[1] is h.latest
+    cur.seek(h, 3)
+    pinned = cur.k
+    assert not cur.follow and cur.iterate(h).k == pinned
+    for _ in range(300):  # thinned many times: the pinned iteration is kept or its nearest
+        run.step()
+    assert not cur.follow and abs(cur.locate(h)[1].k - pinned) <= 8
+    cur.seek(h, len(h) - 1)
+    assert cur.follow
+    assert isinstance(h, History)

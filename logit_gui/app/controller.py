@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from logit_gui.core.errors import LogitError
 
 from logit_gui.model.frames import Frame, View, make_frame, make_view
+from logit_gui.model.cursor import Cursor
 from logit_gui.model.history import History
 from logit_gui.model.run import Run
 from logit_gui.model import pipeline
@@ -69,9 +70,7 @@ class Controller(QObject):
         self.problem = None
         self.view: View | None = None
         self.run: Run | None = None
-        self.index = 0            # cursor: index into run.history
-        self._cursor_k = 0        # the cursor's iteration number (survives thinning)
-        self.follow = True        # the cursor follows the newest iterate
+        self.cursor = Cursor()    # which recorded iterate is on screen
         self.frame: Frame | None = None
         self.draws = 0            # frames drawn (for the benchmark)
         self._csv_cache: dict[str, object] = {}
@@ -128,9 +127,7 @@ class Controller(QObject):
 
     def _install(self, run: Run, play: bool) -> None:
         self.run = run
-        self.follow = True
-        self.index, it = run.history.locate()
-        self._cursor_k = it.k
+        self.cursor.follow_newest(run.history)
         self.frame = None
         self.trainer.set_run(run, play=play and not run.finished)
         self._set_playing(play and not run.finished)
@@ -197,7 +194,7 @@ class Controller(QObject):
     def _switch(self, problem, settings: Settings, label: str) -> bool:
         """A new optimizer on ``problem``: continue from the cursor's weights or restart."""
         playing = self._playing
-        index, it = self.run.history.locate(None if self.follow else self._cursor_k)
+        index, it = self.run.history.locate(None if self.cursor.follow else self.cursor.k)
         cut = index + 1  # continuing from an earlier iterate drops the later ones (a branch)
         obj = problem.objective
         can_continue = not settings.run.restart_on_change and it.coef.shape == (obj.m, obj.d)
@@ -250,7 +247,7 @@ class Controller(QObject):
         if self.run is None or len(self.run.history) == 0:
             return None
         h = self.run.history
-        return h.latest if self.follow else h.locate(self._cursor_k)[1]
+        return self.cursor.iterate(h)
 
     @property
     def shown_iterate(self):
@@ -267,11 +264,11 @@ class Controller(QObject):
                 "max_iter": "reached max iterations: raise the limit or press R to reset",
                 "diverged": "diverged: lower the learning rate and press R to reset",
             }[st]
-            self.follow = True
+            self.cursor.follow = True
             self._draw()
             self.message.emit(hint, "warning" if st == "diverged" else "info")
             return
-        self.follow = True
+        self.cursor.follow = True
         self.trainer.play()
         self._set_playing(True)
 
@@ -294,20 +291,20 @@ class Controller(QObject):
             self.pause()
             return
         n = len(self.run.history)
-        index = self._cursor_index()
+        index = self.cursor.position(self.run.history)
         if index < n - 1:
             self._seek(index + 1)
             return
         if self.run.status == "diverged":
             self.message.emit("diverged: lower the learning rate and press R to reset", "warning")
             return
-        self.follow = True
+        self.cursor.follow = True
         self.trainer.request_step()
 
     def back(self) -> None:
         if self._playing:
             self.pause()
-        self._seek(self._cursor_index() - 1)
+        self._seek(self.cursor.position(self.run.history) - 1)
 
     def first(self) -> None:
         if self._playing:
@@ -326,15 +323,8 @@ class Controller(QObject):
             self.pause()
         self._seek(index)
 
-    def _cursor_index(self) -> int:
-        return self.run.history.locate(None if self.follow else self._cursor_k)[0]
-
     def _seek(self, index: int) -> None:
-        h = self.run.history
-        index, it = h.get(index)
-        self.index = index
-        self._cursor_k = it.k
-        self.follow = it is h.latest
+        self.cursor.seek(self.run.history, index)
         self._draw()
 
     def reset(self) -> None:
@@ -424,8 +414,7 @@ class Controller(QObject):
 
     def _draw_frame(self) -> None:
         # index and iterate read together: the trainer may append (and thin) meanwhile
-        self.index, it = self.run.history.locate(None if self.follow else self._cursor_k)
-        self._cursor_k = it.k
+        _, it = self.cursor.locate(self.run.history)
         if self.frame is None or self.frame.iterate is not it:
             self.frame = make_frame(self.view, it)
         self.draws += 1
@@ -438,10 +427,10 @@ class Controller(QObject):
         it = self.frame.iterate
         h = self.run.history
         status = RunStatus.of(it, run_status=self.run.status, playing=self._playing,
-                              newest=self.index >= len(h) - 1)
+                              newest=self.cursor.index >= len(h) - 1)
         self.statusChanged.emit({
             "k": it.k,
-            "index": self.index,
+            "index": self.cursor.index,
             "length": len(h),
             "last_k": h.latest.k if h.latest is not None else 0,
             "objective": it.objective,
