@@ -52,10 +52,9 @@ class Figure:
                 else:
                     self.layout.addItem(item, row=i - 1, col=1)
                 self.items[spec.id] = item
-            if n > 1:
-                self.layout.layout.setColumnStretchFactor(0, 5)
-                self.layout.layout.setColumnStretchFactor(1, 4)
+            self._fix_columns = n > 1
         else:
+            self._fix_columns = False
             cols = math.ceil(math.sqrt(n))
             for i, spec in enumerate(self.specs):
                 item = spec.item(theme)
@@ -68,6 +67,21 @@ class Figure:
         self.widget.resize(*self.size)
         rect = QRectF(0, 0, *self.size)
         self.widget.setSceneRect(rect)
+        if getattr(self, "_fix_columns", False):
+            # the first panel 55 % of the width, the others share the rest's height: items'
+            # own preferred sizes (a colour bar, a long legend) must not decide the split
+            w, h = self.size
+            items = list(self.items.values())
+            left, right = round(0.55 * w), w - round(0.55 * w)
+            for i, item in enumerate(items):
+                width = left if i == 0 else right
+                height = h if i == 0 else h / (len(items) - 1)
+                item.setMinimumWidth(width)
+                item.setMaximumWidth(width)
+                item.setPreferredHeight(height)
+                item.setMaximumHeight(height)
+            self.layout.layout.setContentsMargins(0, 0, 0, 0)
+            self.layout.layout.setSpacing(0)
         self.layout.setGeometry(rect)
 
     def draw(self, view, history, frame, display) -> None:
@@ -92,7 +106,7 @@ class Figure:
         for _ in range(rounds):
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
             self.layout.setGeometry(rect)
-            img = QImage(max(1, self.size[0] // 4), max(1, self.size[1] // 4), QImage.Format_ARGB32)
+            img = QImage(self.size[0], self.size[1], QImage.Format_ARGB32)
             painter = QPainter(img)
             self.widget.scene().render(painter, QRectF(0, 0, img.width(), img.height()), rect)
             painter.end()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from .theme import Theme
 
 __all__ = ["PanelSpec", "PanelItem", "register", "registry", "get_spec", "option_fields",
-           "color", "pen", "brush", "font", "style_plot", "cache"]
+           "color", "pen", "brush", "font", "style_plot", "cache", "roomy_axis"]
 
 _REGISTRY: dict[str, "PanelSpec"] = {}
 
@@ -115,6 +115,32 @@ def cache(*items) -> None:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
+def roomy_axis(axis: pg.AxisItem) -> None:
+    """Leave the axis label its whole height. pyqtgraph reserves 0.8 of the label's
+    height, so with large fonts (presentation, a 3× PNG) the label runs into the
+    tick numbers; this adds the missing fifth."""
+    horizontal = axis.orientation in ("top", "bottom")
+    update = axis._updateHeight if horizontal else axis._updateWidth
+
+    def roomier():
+        update()
+        if axis.label.isVisible():
+            extra = 0.22 * axis.label.boundingRect().height()
+            if horizontal:
+                h = axis.maximumHeight() + extra
+                axis.setMaximumHeight(h)
+                axis.setMinimumHeight(h)
+            else:
+                w = axis.maximumWidth() + extra
+                axis.setMaximumWidth(w)
+                axis.setMinimumWidth(w)
+
+    if horizontal:
+        axis._updateHeight = roomier
+    else:
+        axis._updateWidth = roomier
+
+
 def style_plot(plot: pg.PlotItem, theme: Theme, *, left: str = "", bottom: str = "") -> None:
     """Readable axes in the theme's colours and sizes, a light grid, axes cached; no
     context menu, no auto-range button, no mouse panning (the panels set their ranges)."""
@@ -131,6 +157,7 @@ def style_plot(plot: pg.PlotItem, theme: Theme, *, left: str = "", bottom: str =
         ax.setPen(pen(theme, theme.foreground, 1.0))
         ax.setTextPen(pen(theme, theme.foreground, 1.0))
         ax.setStyle(tickLength=int(round(theme.px(5))), tickTextOffset=int(round(theme.px(3))))
+        roomy_axis(ax)
     set_label(plot, theme, "left", left)
     set_label(plot, theme, "bottom", bottom)
     plot.showGrid(x=True, y=True, alpha=theme.grid_alpha)

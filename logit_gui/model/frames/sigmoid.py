@@ -102,6 +102,6 @@ def compute(view: View, history, frame: Frame, options: SigmoidOptions) -> Sigmo
             vals = frame.p_true
             y_range = (-0.05, 1.05)
             left = "p(true class)"
-    bottom = "logit z = wᵀφ(x) + b" if binary else "margin m = log(p_true / (1 − p_true))"
+    bottom = "logit z = wᵀφ(x) + b" if binary else "margin m = logit of p(true class)"
     return SigmoidData(binary, ce, zmax, zz, curve1, curve0, y, (z, vals), at_label, residuals,
                        (-zmax, zmax), y_range, left, bottom, not ce)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage
 from logit_gui.model.frames import boundary as frames
 
 from ..markers import Scatter
-from ..panel import PanelItem, PanelSpec, brush, cache, color, font, pen, register, set_label, style_plot
+from ..panel import PanelItem, PanelSpec, brush, cache, color, font, pen, register, roomy_axis, set_label, style_plot
 
 __all__ = ["BoundaryItem", "HeatmapItem", "SPEC"]
 
@@ -62,6 +62,9 @@ class BoundaryItem(PanelItem):
         ax.setTickFont(font(t))
         ax.setPen(pen(t, t.foreground))
         ax.setTextPen(pen(t, t.foreground))
+        ax.setStyle(tickLength=int(round(t.px(5))), tickTextOffset=int(round(t.px(3))))
+        roomy_axis(ax)
+        ax.setWidth(None)  # ColorBarItem fixes it at 45 px: too narrow for large tick labels
         cache(self.colorbar, ax)
         # thin contours: aliased lines (Qt's fast path); the boundary: a bold antialiased line
         self.levels_curve = pg.PlotCurveItem(pen=pen(t, t.contour_rgba, 1.0), connect="pairs",
