@@ -604,8 +604,9 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             if self.store.value("window/state") is None:  # first launch: a narrow settings dock
                 w = self.width()
+                want = self.controls.sizeHint().width() + 24  # its widgets, and a scroll bar
                 self.resizeDocks([self.settings_dock, self.panel_docks[next(iter(self.panel_docks))]],
-                                 [max(330, min(390, w // 3)), int(w * 0.4)], Qt.Horizontal)
+                                 [max(300, min(want, w // 3)), int(w * 0.4)], Qt.Horizontal)
 
     def _restore_layout(self) -> None:
         st = self.store
