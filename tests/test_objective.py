@@ -199,15 +199,3 @@ def test_separable_data_with_grown_weights_keep_a_tiny_positive_loss(scale):
     assert f == pytest.approx(f_ref, rel=1e-12)
     r = np.where(y == 1, -np.exp(-np.abs(z)), np.exp(-np.abs(z)))  # σ(z) − y, never rounded to 0 for y = 0
     assert g[0] == pytest.approx(np.mean(X[:, 0] * r), rel=1e-6)
-
-
-def test_sum_of_logs_by_products_of_eight_equals_the_sum_of_logs():
-    rng = np.random.default_rng(3)
-    u = 1 + np.exp(rng.normal(size=21) * 5)
-    work = np.empty_like(u)
-    assert Objective._sum_log(u, work) == pytest.approx(np.log(u).sum(), rel=1e-14)
-    u[3] = 1e300  # a product of eight overflows: the logs are taken one by one
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="ignore"):
-            assert Objective._sum_log(u, work) == pytest.approx(np.log(u).sum(), rel=1e-14)

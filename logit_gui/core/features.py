@@ -115,15 +115,29 @@ def polynomial_features(X, degree: int, names=None, *, max_features: int = MAX_P
     # degree-k block from the degree-(k−1) block: multiply each monomial by x_j, j ≥ its last index
     prev_start, prev_idx = 0, powers[:d]
     start = d
-    for k in range(2, D + 1):
-        cur = []
-        for p, idx in enumerate(prev_idx):
-            for j in range(idx[-1], d):
-                Xp[:, start + len(cur)] = Xp[:, prev_start + p] * X[:, j]
-                cur.append(idx + (j,))
-        prev_start, prev_idx = start, cur
-        start += len(cur)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(2, D + 1):
+            cur = []
+            for p, idx in enumerate(prev_idx):
+                for j in range(idx[-1], d):
+                    col = Xp[:, start + len(cur)]
+                    np.multiply(Xp[:, prev_start + p], X[:, j], out=col)
+                    if not np.all(np.isfinite(col)) and np.all(np.isfinite(X[:, list(set(idx + (j,)))])):
+                        _overflow(X, idx + (j,), names)
+                    cur.append(idx + (j,))
+            prev_start, prev_idx = start, cur
+            start += len(cur)
     return Xp, tuple(_monomial_name(idx, names) for idx in powers)
+
+
+def _overflow(X, idx, names):
+    """DataError for the monomial ``idx`` whose values overflow, with why."""
+    name = _monomial_name(idx, names)
+    parts = ", ".join(f"|{names[j]}| up to {np.max(np.abs(X[:, j])):.3g}" for j in sorted(set(idx)))
+    raise DataError(
+        f"polynomial feature {name} (degree {len(idx)}) overflows the floating-point range "
+        f"(about 1.8e308): {parts}; rescale the inputs or lower the degree"
+    )
 
 
 def parse_features(spec) -> int:
@@ -147,8 +161,18 @@ class Standardizer:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[0] == 0:
             raise DataError(f"need a non-empty 2-D array to standardize, got shape {X.shape}")
-        self.mean_ = X.mean(axis=0)
-        scale = X.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.mean_ = X.mean(axis=0)
+            scale = X.std(axis=0)
+        big = ~(np.isfinite(self.mean_) & np.isfinite(scale))
+        if np.any(big):  # sums of squares overflow (values beyond ~1e154): scale them first
+            for j in np.flatnonzero(big):
+                c = np.max(np.abs(X[:, j]))
+                if not np.isfinite(c):
+                    raise DataError(f"feature {j + 1} contains NaN or infinite values")
+                u = X[:, j] / c
+                self.mean_[j] = u.mean() * c
+                scale[j] = u.std() * c
         constant = np.all(X == X[0], axis=0)
         scale[constant | (scale == 0)] = 1.0
         self.scale_ = scale

@@ -15,8 +15,8 @@ import numpy as np
 
 __all__ = ["Iterate", "STATUSES", "frozen_array"]
 
-#: run states an iterate can carry
-STATUSES = ("running", "converged", "max_iter", "diverged")
+#: run states an iterate can carry (the final ones: ``train.TERMINAL``)
+STATUSES = ("running", "converged", "max_iter", "diverged", "stalled")
 
 
 def frozen_array(a) -> np.ndarray:
@@ -44,6 +44,10 @@ class Iterate:
     ``step_size`` is the step actually taken to reach this iterate from the
     previous one (0 for iteration 0). ``grad_norm`` is ‖∇J‖∞ (with an L1
     penalty: the infinity norm of the minimum-norm subgradient).
+    ``scaled_grad_norm`` is the same with each component divided by the RMS of
+    its feature (1 for the intercept): the number the stopping tolerance is
+    compared with, equal to ``grad_norm`` for standardized features; None when
+    not known (then ``grad_norm`` is used).
     """
 
     k: int
@@ -57,6 +61,7 @@ class Iterate:
     method: str = ""
     notes: tuple[str, ...] = ()
     info: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    scaled_grad_norm: float | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "coef", frozen_array(np.atleast_2d(self.coef)))
@@ -70,7 +75,7 @@ class Iterate:
         # picklable (the app's trainer process sends its iterates): info as a plain dict
         return (Iterate, (self.k, self.coef, self.intercept, self.objective, self.grad_norm,
                           self.step_size, self.test_objective, self.status, self.method,
-                          self.notes, dict(self.info)))
+                          self.notes, dict(self.info), self.scaled_grad_norm))
 
     @property
     def theta(self) -> np.ndarray:
@@ -84,6 +89,11 @@ class Iterate:
             and np.all(np.isfinite(self.coef))
             and np.all(np.isfinite(self.intercept))
         )
+
+    @property
+    def stop_norm(self) -> float:
+        """What the tolerance is compared with: ``scaled_grad_norm`` if known."""
+        return self.grad_norm if self.scaled_grad_norm is None else self.scaled_grad_norm
 
     def with_status(self, status: str, *notes: str) -> "Iterate":
         return replace(self, status=status, notes=self.notes + tuple(notes))

@@ -16,9 +16,14 @@ column). Optimizers see Θ flattened to a vector θ.
 * ``ovr``: one-vs-rest, K independent binary models; J is the sum of the K
   binary objectives, so its minimizer is each binary model's own minimizer.
 
-Everything is evaluated in a numerically stable way: log(1 + e^z) as
-max(z, 0) + log1p(e^{−|z|}), σ(z) from the same e^{−|z|}, and softmax with the
-row maximum subtracted. Finite for any finite logit, with no NumPy warnings.
+Everything is evaluated to a few ulp, for any finite logit and with no NumPy
+warnings. Each sample's loss is the softplus of its signed logit
+a = (1 − 2y) z (minus its margin): log(1 + e^z) − y z = log(1 + e^a) = log1p(e^a),
+which never subtracts, and its residual σ(z) − y = (1 − 2y) σ(a) with
+σ(a) = e^a / (1 + e^a). The binary model keeps the rows of X̃ = [X, 1] signed
+by (1 − 2y), so one matrix-vector product gives every a. Softmax subtracts the
+row maximum and takes log1p of the other classes' share; one-vs-rest uses the
+binary form per class.
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ from .errors import LogitError
 __all__ = [
     "Objective",
     "ObjectiveError",
+    "MAX_FEATURE",
     "sigmoid",
     "log_sigmoid",
+    "softplus",
     "softmax",
     "class_sample_weights",
     "predict_proba",
@@ -43,6 +50,11 @@ __all__ = [
 
 class ObjectiveError(LogitError):
     """Bad arguments for an objective (the message says which)."""
+
+
+#: features beyond this magnitude are refused: the products of two of them (the
+#: Hessian, the Lipschitz constant) would overflow in floating point
+MAX_FEATURE = 1e150
 
 
 # --------------------------------------------------------------------------
@@ -60,6 +72,32 @@ def log_sigmoid(z):
     """log σ(z) = −log(1 + e^{−z}), stable."""
     z = np.asarray(z, dtype=np.float64)
     return np.minimum(z, 0.0) - np.log1p(np.exp(-np.abs(z)))
+
+
+def softplus(a):
+    """log(1 + e^a), stable and accurate to a few ulp for any finite a."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
+def _softplus_sigmoid(a, need_grad=True):
+    """(log(1 + e^a), σ(a)) per element, from one e^{−|a|}: never overflows,
+    never cancels (both are sums or quotients of positive numbers)."""
+    e = np.exp(-np.abs(a))
+    loss = np.log1p(e)
+    loss += np.maximum(a, 0.0)
+    if not need_grad:
+        return loss, None
+    u = 1.0 + e
+    sig = np.where(a >= 0, 1.0, e)
+    sig /= u
+    return loss, sig
+
+
+def _sigmoid_slope(a):
+    """σ(a) σ(−a) = e^{−|a|} / (1 + e^{−|a|})², without 1 − σ rounding to 0."""
+    e = np.exp(-np.abs(a))
+    return e / ((1.0 + e) * (1.0 + e))
 
 
 def softmax(Z):
@@ -98,11 +136,43 @@ def predict_proba(kind: str, coef, intercept, X) -> np.ndarray:
     raise ObjectiveError(f"unknown model kind {kind!r}")
 
 
-def class_sample_weights(y, n_classes: int, class_weight=None) -> np.ndarray:
-    """Per-sample weights s_i from a class-weight spec.
+def _class_alpha(class_weight, n_classes: int) -> np.ndarray:
+    """Per-class α from a dict {class code: α} or a sequence of K values."""
+    if isinstance(class_weight, dict):
+        alpha = np.ones(n_classes)
+        for k, v in class_weight.items():
+            try:
+                code = int(k)
+                ok = code == k and 0 <= code < n_classes
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise ObjectiveError(
+                    f"class weights: unknown class {k!r} (use class codes 0..{n_classes - 1})")
+            try:
+                alpha[code] = float(v)
+            except (TypeError, ValueError):
+                raise ObjectiveError(f"class weights: {v!r} for class {k!r} is not a number") from None
+    else:
+        try:
+            alpha = np.asarray(class_weight, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise ObjectiveError(f"class weights: {class_weight!r} are not numbers") from None
+        if alpha.shape != (n_classes,):
+            raise ObjectiveError(f"class weights: expected {n_classes} values, got {alpha.size}")
+    if np.any(alpha < 0) or not np.all(np.isfinite(alpha)):
+        raise ObjectiveError("class weights must be finite and non-negative")
+    return alpha
 
-    ``None`` → 1; ``"balanced"`` → n / (K · n_{class of i}) (inverse class
-    frequency); a sequence or dict of per-class α → α_{class of i}.
+
+def class_sample_weights(y, n_classes: int, class_weight=None, sample_weight=None) -> np.ndarray:
+    """Per-sample class weights α_{y_i} from a class-weight spec.
+
+    ``None`` → 1; ``"balanced"`` → Σs / (K · Σ_{i in class k} s_i), the inverse
+    (weighted) class frequency, as scikit-learn computes it: with
+    ``sample_weight`` s the classes are counted by their weight (without, s = 1
+    and this is n / (K · n_k)); a sequence or dict of per-class α → α_{class of i}.
+    The result does not include ``sample_weight`` itself.
     """
     y = np.asarray(y)
     n = y.shape[0]
@@ -111,21 +181,13 @@ def class_sample_weights(y, n_classes: int, class_weight=None) -> np.ndarray:
     if isinstance(class_weight, str):
         if class_weight != "balanced":
             raise ObjectiveError(f"unknown class weight {class_weight!r} (use none, balanced or per-class values)")
-        counts = np.bincount(y, minlength=n_classes).astype(np.float64)
-        with np.errstate(divide="ignore"):
-            alpha = np.where(counts > 0, n / (n_classes * np.maximum(counts, 1)), 0.0)
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        counts = np.bincount(y, weights=sw, minlength=n_classes).astype(np.float64)
+        total = counts.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            alpha = np.where(counts > 0, total / (n_classes * np.where(counts > 0, counts, 1.0)), 0.0)
         return alpha[y]
-    if isinstance(class_weight, dict):
-        alpha = np.ones(n_classes)
-        for k, v in class_weight.items():
-            alpha[int(k)] = float(v)
-    else:
-        alpha = np.asarray(class_weight, dtype=np.float64)
-        if alpha.shape != (n_classes,):
-            raise ObjectiveError(f"class weights: expected {n_classes} values, got {alpha.size}")
-    if np.any(alpha < 0) or not np.all(np.isfinite(alpha)):
-        raise ObjectiveError("class weights must be finite and non-negative")
-    return alpha[y]
+    return _class_alpha(class_weight, n_classes)[y]
 
 
 class Objective:
@@ -137,7 +199,9 @@ class Objective:
     n_classes : K (default: max(y) + 1, at least 2).
     kind : "auto" (binary for K = 2, else softmax), "binary", "softmax", "ovr".
     sample_weight : optional (n,) per-sample weights, multiplied with the
-        class weights.  class_weight : None, "balanced" or per-class α.
+        class weights.  class_weight : None, "balanced" or per-class α (a dict
+        {class code: α} or K values; for one-vs-rest also two values, α of
+        "rest" and of the class, applied in each of the K problems).
     l2, l1 : penalty strengths on the weights (never the intercept).
     fit_intercept : learn b (True) or fix it at 0.
     """
@@ -163,8 +227,19 @@ class Objective:
             raise ObjectiveError(f"y must have one label per row of X ({X.shape[0]}), got shape {y.shape}")
         if X.shape[0] == 0:
             raise ObjectiveError("no samples")
-        if not np.all(np.isfinite(X)):
-            raise ObjectiveError("X contains NaN or infinite values")
+        if X.size:
+            hi, lo = float(X.max()), float(X.min())
+            if not (np.isfinite(hi) and np.isfinite(lo)):
+                bad = np.flatnonzero(~np.all(np.isfinite(X), axis=0))
+                raise ObjectiveError(
+                    f"feature {int(bad[0]) + 1} contains NaN or infinite values" if bad.size
+                    else "X contains NaN or infinite values")
+            big = max(hi, -lo)
+            if big > MAX_FEATURE:
+                raise ObjectiveError(
+                    f"feature values up to {big:.3g} in magnitude: the products of two features "
+                    f"overflow in floating point (limit {MAX_FEATURE:.0e}); rescale the features "
+                    "(e.g. standardize them)")
         y = y.astype(np.intp)
         K = int(n_classes) if n_classes is not None else max(int(y.max()) + 1, 2)
         if y.min() < 0 or y.max() >= K:
@@ -193,29 +268,47 @@ class Objective:
         self.m = 1 if kind == "binary" else K
         self.p = self.d + (1 if self.fit_intercept else 0)
         self.size = self.m * self.p
-        # X̃ = [X, 1]: one matrix-vector product gives Xw + b
-        if self.fit_intercept:
-            Xt = np.empty((self.n, self.p))
-            Xt[:, : self.d] = X
-            Xt[:, self.d] = 1.0
-        else:
-            Xt = np.ascontiguousarray(X)
-        self.Xt = Xt
         self.y = y
 
-        s = class_sample_weights(y, K, class_weight if kind != "ovr" else None)
+        sw = None
         if sample_weight is not None:
             sw = np.asarray(sample_weight, dtype=np.float64)
             if sw.shape != (self.n,) or np.any(sw < 0) or not np.all(np.isfinite(sw)):
                 raise ObjectiveError("sample_weight must be n finite non-negative values")
-            s = s * sw
+
+        # The design matrix: X̃ = [X, 1] (one product gives Xw + b). The binary
+        # model keeps its rows signed by 1 − 2y, so that product gives a = (1 − 2y) z.
+        if kind == "binary":
+            self._sign = 1.0 - 2.0 * (y == 1)
+            M = np.empty((self.n, self.p))
+            np.multiply(X, self._sign[:, None], out=M[:, : self.d])
+            if self.fit_intercept:
+                M[:, self.d] = self._sign
+        elif self.fit_intercept:
+            M = np.empty((self.n, self.p))
+            M[:, : self.d] = X
+            M[:, self.d] = 1.0
+        else:
+            M = np.ascontiguousarray(X)
+        self._M = M
+
         if kind == "ovr":
-            # each one-vs-rest problem is binary: its own (binary) class weights
+            # each one-vs-rest problem is binary: "balanced" per problem, as
+            # scikit-learn does; per-class α (K values) by the original class
             Y = (y[:, None] == np.arange(K)[None, :]).astype(np.float64)
             cols = []
+            per_class = None
+            if class_weight is not None and not isinstance(class_weight, str):
+                if not isinstance(class_weight, dict) and np.size(class_weight) == 2 and K != 2:
+                    per_class = None  # (α_rest, α_class) in every problem
+                else:
+                    per_class = _class_alpha(class_weight, K)[y]
             for k in range(K):
-                sk = class_sample_weights(Y[:, k].astype(np.intp), 2, class_weight)
-                if sample_weight is not None:
+                if per_class is not None:
+                    sk = per_class.copy()
+                else:
+                    sk = class_sample_weights(Y[:, k].astype(np.intp), 2, class_weight, sw)
+                if sw is not None:
                     sk = sk * sw
                 cols.append(sk)
             S = np.column_stack(cols)
@@ -226,7 +319,11 @@ class Objective:
             self._S = S / totals
             self._Y = Y
             self._uniform = False
+            s = S[:, 0]
         else:
+            s = class_sample_weights(y, K, class_weight, sw)
+            if sw is not None:
+                s = s * sw
             total = s.sum()
             if total <= 0:
                 raise ObjectiveError("sample weights sum to zero")
@@ -244,19 +341,28 @@ class Objective:
             mask[:, -1] = 0.0
         self.penalty_mask = mask.ravel()
         self._lipschitz = None
+        self._scales = None
+        self._separable = None
         self._tls = threading.local()
 
     def __getstate__(self):
         """Picklable (the app sends the objective to its trainer process): the
-        per-thread work arrays and the cached sums are rebuilt there."""
+        per-thread work arrays are rebuilt there."""
         state = self.__dict__.copy()
-        for name in ("_tls", "_bconst"):
-            state.pop(name, None)
+        state.pop("_tls", None)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._tls = threading.local()
+
+    @property
+    def Xt(self) -> np.ndarray:
+        """X̃ = [X, 1] (or X without an intercept), shape (n, p). For the binary
+        model a fresh array each time: the model keeps its rows signed by 1 − 2y."""
+        if self.kind == "binary":
+            return self._M * self._sign[:, None]
+        return self._M
 
     # ------------------------------------------------------------------
     # parameter layout
@@ -281,35 +387,32 @@ class Objective:
             T[:, self.d] = np.atleast_1d(intercept)
         return T.ravel()
 
+    def gauge(self, theta) -> np.ndarray:
+        """θ in one gauge: softmax probabilities do not change when the same
+        vector is added to every class's parameters, so its intercepts are
+        reported centred (Σ_k b_k = 0), and so are the weights when nothing
+        penalizes them (a penalty picks its own, unique weights). Other models:
+        θ itself."""
+        theta = np.asarray(theta, dtype=np.float64)
+        if self.kind != "softmax":
+            return theta
+        T = theta.reshape(self.m, self.p).copy()
+        if self.fit_intercept:
+            T[:, self.d] -= T[:, self.d].mean()
+        if not (self.l2 or self.l1):
+            T[:, : self.d] -= T[:, : self.d].mean(axis=0)
+        return T.ravel()
+
     # ------------------------------------------------------------------
     # the smooth part: cross-entropy + (l2/2)‖w‖²
     # ------------------------------------------------------------------
-    def _logits(self, theta, Xt=None):
-        Xt = self.Xt if Xt is None else Xt
+    def _logits(self, theta, rows=None):
+        """Z = X̃θ: (n,) for the binary model, (n, m) otherwise."""
+        M = self._M if rows is None else self._M[rows]
         if self.m == 1:
-            return Xt @ theta
-        return Xt @ theta.reshape(self.m, self.p).T
-
-    @staticmethod
-    def _binary_terms(z, y, need_grad=True):
-        """Per-sample losses log(1 + e^z) − y z and residuals σ(z) − y.
-
-        Stable for any finite z and cheap: one e^{−|z|}, one log1p, and σ(z)
-        recovered as exp(log σ(z)) with log σ(z) = min(z, 0) − log1p(e^{−|z|}).
-        """
-        e = np.abs(z)
-        np.negative(e, out=e)
-        np.exp(e, out=e)                       # e^{−|z|} in (0, 1]: never overflows
-        l1p = np.log1p(e, out=e)               # log(1 + e^{−|z|})
-        mn = np.minimum(z, 0.0)
-        np.subtract(mn, l1p, out=mn)           # log σ(z)
-        loss = z - y * z
-        loss -= mn                             # −log σ(z) + (1 − y) z = log(1 + e^z) − y z
-        if not need_grad:
-            return loss, None
-        p = np.exp(mn, out=mn)                 # σ(z)
-        p -= y
-        return loss, p
+            a = M @ theta
+            return a * (self._sign if rows is None else self._sign[rows])
+        return M @ theta.reshape(self.m, self.p).T
 
     #: rows per block of the binary pass: bounds its three work arrays (and
     #: so the memory a worker thread holds) at 6 MiB whatever n is. Measured
@@ -330,95 +433,69 @@ class Objective:
         """s_i / Σs for every sample (1/n when unweighted)."""
         return np.full(self.n, 1.0 / self.n) if self._s is None else self._s
 
-    def _binary_constants(self):
-        """Sums that do not depend on θ, computed once:
-        c = X̃ᵀ(s ⊙ (1 − y)) so that Σ s_i (1 − y_i) z_i = c·θ, and
-        X̃ᵀ(s ⊙ y) so that X̃ᵀ(s ⊙ (σ(z) − y)) = X̃ᵀ(s ⊙ σ(z)) − X̃ᵀ(s ⊙ y)."""
-        const = getattr(self, "_bconst", None)
-        if const is None:
-            s = self._shares()
-            sy = s * self._y
-            const = self._bconst = (self.Xt.T @ (s - sy), self.Xt.T @ sy)
-        return const
-
     def _binary_value_grad(self, theta, need_grad):
         """Mean cross-entropy and its gradient for the binary model, block by
-        block, each block in a handful of in-place passes:
+        block, in a few in-place passes over the signed logits a = (1 − 2y) z:
 
-            t = e^{−z},  u = 1 + t,  log(1 + e^z) − y z = (1 − y) z + log u,
-            σ(z) = 1/u,
+            v = e^a,  loss = log1p(v),  σ(a) = v / (1 + v),  ∇ = Σ s σ(a) ã / Σs
 
-        with Σ s(1 − y) z = c·θ and X̃ᵀ(s y) computed once. This form is fast
-        but it subtracts: where it cannot be trusted it hands over to
-        :meth:`_binary_value_grad_stable` — where z < −709 (t overflows), and
-        where the loss is tiny against the terms it is the difference of
-        (separable data fit with large weights, where every residual σ − y is
-        tiny too). Elsewhere the gradient's cancellation error is of the
-        order of ε·‖X̃‖, as it is for σ(z) − y formed per sample.
+        (ã the signed rows). Every quantity is a sum, product or quotient of
+        positive numbers: accurate to a few ulp, like ``np.logaddexp``. Where
+        e^a overflows (a > 709: a sample misclassified by a huge margin) the
+        block is evaluated by :meth:`_binary_block_stable` instead.
         """
-        c, xsy = self._binary_constants()
         s = self._s
-        zb, ub, lb = self._scratch()
-        B = len(zb)
-        Xt = self.Xt
-        lin = float(c @ theta)
-        logs = 0.0
+        ab, ub, lb = self._scratch()
+        B = len(ab)
+        M = self._M
+        f = 0.0
         g = np.zeros(self.p) if need_grad else None
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
             for lo in range(0, self.n, B):
-                Xc = Xt[lo:lo + B]
-                m = Xc.shape[0]
-                z, u, lu = zb[:m], ub[:m], lb[:m]
-                np.matmul(Xc, theta, out=z)
-                np.negative(z, out=u)
-                np.exp(u, out=u)
-                u += 1.0                              # u = 1 + e^{−z}
-                if s is None:
-                    logs += self._sum_log(u, lu) / self.n
-                else:
-                    np.log(u, out=lu)                 # log(1 + e^{−z}) ≥ 0
-                    logs += s[lo:lo + m] @ lu
+                Mc = M[lo:lo + B]
+                m = Mc.shape[0]
+                v, u, lu = ab[:m], ub[:m], lb[:m]
+                np.matmul(Mc, theta, out=v)
+                np.exp(v, out=v)                      # v = e^a (inf where a > 709)
+                np.log1p(v, out=lu)                   # per-sample loss log(1 + e^a)
+                sc = None if s is None else s[lo:lo + m]
+                part = float(lu.sum()) if sc is None else float(sc @ lu)
+                if not np.isfinite(part):
+                    fb, gb = self._binary_block_stable(theta, lo, lo + m, need_grad)
+                    f += fb
+                    if need_grad:
+                        g += gb
+                    continue
+                f += part / self.n if sc is None else part
                 if need_grad:
-                    np.reciprocal(u, out=u)           # σ(z)
-                    if s is not None:
-                        u *= s[lo:lo + m]
-                    g += Xc.T @ u
-        f = lin + logs
-        trust = 1e-9 * (abs(lin) + logs)
-        if not np.isfinite(logs) or f <= trust:
-            return self._binary_value_grad_stable(theta, need_grad)
-        if need_grad:
-            if s is None:
-                g *= 1.0 / self.n
-            g -= xsy
+                    np.add(v, 1.0, out=u)
+                    np.divide(v, u, out=u)            # σ(a)
+                    if sc is not None:
+                        u *= sc
+                    gb = Mc.T @ u
+                    if sc is None:
+                        gb *= 1.0 / self.n
+                    g += gb
         return f, g
 
-    @staticmethod
-    def _sum_log(u, work):
-        """Σ log u_i for u_i ≥ 1, as the logs of products of eight: the
-        multiplications are cheaper than seven logarithms. A product that
-        overflows (some u_i > 1e38, i.e. z < −87) falls back to a log each."""
-        m8 = len(u) - len(u) % 8
-        total = float(np.log(u[:m8].reshape(8, -1).prod(axis=0)).sum())
-        if m8 < len(u):
-            total += float(np.log(u[m8:]).sum())
-        if not np.isfinite(total):
-            total = float(np.log(u, out=work).sum())
-        return total
+    def _binary_block_stable(self, theta, lo, hi, need_grad):
+        """Rows lo..hi from the per-sample stable terms (never overflow):
+        log(1 + e^a) = max(a, 0) + log1p(e^{−|a|}), σ(a) from the same e^{−|a|}."""
+        Mc = self._M[lo:hi]
+        sc = np.full(hi - lo, 1.0 / self.n) if self._s is None else self._s[lo:hi]
+        loss, sig = _softplus_sigmoid(Mc @ theta, need_grad)
+        f = float(sc @ loss)
+        return f, (Mc.T @ (sig * sc) if need_grad else None)
 
     def _binary_value_grad_stable(self, theta, need_grad):
-        """The same sums from per-sample terms that never overflow and never
-        cancel: log(1 + e^{−|z|}) − min(z, 0) + (1 − y) z and σ(z) − y."""
-        s = self._shares()
+        """The binary sums from the per-sample stable terms, block by block."""
         f = 0.0
         g = np.zeros(self.p) if need_grad else None
         for lo in range(0, self.n, self.BLOCK):
-            Xc = self.Xt[lo:lo + self.BLOCK]
-            sc = s[lo:lo + self.BLOCK]
-            loss, r = self._binary_terms(Xc @ theta, self._y[lo:lo + self.BLOCK], need_grad)
-            f += sc @ loss
+            fb, gb = self._binary_block_stable(theta, lo, min(lo + self.BLOCK, self.n), need_grad)
+            f += fb
             if need_grad:
-                g += Xc.T @ (r * sc)
+                g += gb
         return f, g
 
     def value_grad(self, theta, need_grad=True):
@@ -431,11 +508,8 @@ class Objective:
             if self.kind == "softmax":
                 f, R = self._softmax_terms(Z, self._Y, self._s, need_grad)
             else:  # ovr: sum of K binary problems, each normalized by its own Σs
-                loss, R = self._binary_terms(Z, self._Y, need_grad)
-                f = float(np.sum(loss * self._S))
-                if need_grad:
-                    R *= self._S
-            g = None if not need_grad else (R.T @ self.Xt).ravel()
+                f, R = self._ovr_terms(Z, self._Y, self._S, need_grad)
+            g = None if not need_grad else (R.T @ self._M).ravel()
         w2 = theta * self.penalty_mask
         f = float(f) + 0.5 * self.l2 * float(w2 @ w2)
         if not need_grad:
@@ -444,49 +518,69 @@ class Objective:
             g = g + self.l2 * w2
         return f, g
 
-    def _softmax_terms(self, Z, Y, s, need_grad=True):
+    @staticmethod
+    def _ovr_terms(Z, Y, S, need_grad=True):
+        """Σ_k Σ_i S_ik [log(1 + e^{z_ik}) − Y_ik z_ik] and the residuals
+        S (σ(Z) − Y), from the signed logits (1 − 2Y) Z."""
+        sign = 1.0 - 2.0 * Y
+        loss, sig = _softplus_sigmoid(Z * sign, need_grad)
+        f = float(np.sum(loss * S))
+        if not need_grad:
+            return f, None
+        return f, sig * sign * S
+
+    @staticmethod
+    def _softmax_terms(Z, Y, s, need_grad=True):
+        """Mean categorical cross-entropy and residuals (P − Y)·s.
+
+        With the row maximum mx and E = e^{Z − mx}, the loss of a sample of
+        class y is (mx − z_y) + log(E_y + R) with R = Σ_{j≠y} E_j, taken as
+        log1p(R + (E_y − 1)): where y has the largest logit E_y = 1 and the
+        loss is log1p(R), never 1 + R rounded. The residual of class y is
+        −R / (E_y + R), never P_y − 1 rounded."""
         mx = Z.max(axis=1, keepdims=True)
         E = np.exp(Z - mx)
-        tot = E.sum(axis=1, keepdims=True)
-        lse = mx[:, 0] + np.log(tot[:, 0])
-        loss = lse - np.sum(Z * Y, axis=1)
+        Ey = np.sum(E * Y, axis=1)
+        R = np.sum(E * (1.0 - Y), axis=1)
+        zy = np.sum(Z * Y, axis=1)
+        loss = (mx[:, 0] - zy) + np.log1p(R + (Ey - 1.0))
         f = loss.mean() if s is None else loss @ s
         if not need_grad:
             return f, None
-        R = E / tot - Y
-        R *= (1.0 / Z.shape[0]) if s is None else s[:, None]
-        return f, R
+        tot = (Ey + R)[:, None]
+        P = E / tot
+        Res = np.where(Y > 0, -(R[:, None] / tot), P)
+        Res *= (1.0 / Z.shape[0]) if s is None else s[:, None]
+        return f, Res
 
     def value_grad_batch(self, theta, idx):
         """(J_B, ∇J_B) on the mini-batch ``idx``: the same objective with the
         mean taken over the batch (weights renormalized over the batch)."""
         theta = np.asarray(theta, dtype=np.float64)
-        Xb = self.Xt[idx]
-        Z = self._logits(theta, Xb)
-        if self.kind == "softmax":
-            s = None if self._s is None else self._s[idx] / self._s[idx].sum()
-            f, R = self._softmax_terms(Z, self._Y[idx], s)
-        elif self.kind == "binary":
-            loss, R = self._binary_terms(Z, self._y[idx])
+        Mb = self._M[idx]
+        if self.kind == "binary":
+            loss, sig = _softplus_sigmoid(Mb @ theta)
             if self._s is None:
-                f = loss.mean()
-                R /= len(idx)
+                s = np.full(len(idx), 1.0 / len(idx))
             else:
                 s = self._s[idx]
                 tot = s.sum()
                 s = s / tot if tot > 0 else np.full(len(idx), 1.0 / len(idx))
-                f = loss @ s
-                R *= s
+            f = loss @ s
+            g = Mb.T @ (sig * s)
         else:
-            loss, R = self._binary_terms(Z, self._Y[idx])
-            S = self._S[idx]
-            tot = S.sum(axis=0)
-            S = np.where(tot > 0, S / np.where(tot > 0, tot, 1.0), 1.0 / len(idx))
-            f = float(np.sum(loss * S))
-            R *= S
+            Z = Mb @ theta.reshape(self.m, self.p).T
+            if self.kind == "softmax":
+                s = None if self._s is None else self._s[idx] / self._s[idx].sum()
+                f, R = self._softmax_terms(Z, self._Y[idx], s)
+            else:
+                S = self._S[idx]
+                tot = S.sum(axis=0)
+                S = np.where(tot > 0, S / np.where(tot > 0, tot, 1.0), 1.0 / len(idx))
+                f, R = self._ovr_terms(Z, self._Y[idx], S)
+            g = (R.T @ Mb).ravel()
         w2 = theta * self.penalty_mask
         f = float(f) + 0.5 * self.l2 * float(w2 @ w2)
-        g = Xb.T @ R if self.m == 1 else (R.T @ Xb).ravel()
         if self.l2:
             g = g + self.l2 * w2
         return f, g
@@ -514,17 +608,50 @@ class Objective:
         thr = np.asarray(t) * self.l1 * self.penalty_mask
         return np.sign(theta) * np.maximum(np.abs(theta) - thr, 0.0)
 
-    def optimality(self, theta, g) -> float:
-        """‖∇J‖∞, with L1 the infinity norm of the minimum-norm subgradient."""
+    def subgradient(self, theta, g) -> np.ndarray:
+        """The minimum-norm subgradient of J at θ (∇J without L1): with L1,
+        g + l1·sign(w) where w ≠ 0 and the shrunk g where w = 0. Its negative is
+        the steepest-descent direction (OWL-QN's pseudo-gradient)."""
         if not self.l1:
-            return float(np.max(np.abs(g))) if g.size else 0.0
+            return g
         l1 = self.l1 * self.penalty_mask
-        sub = np.where(
+        return np.where(
             theta != 0,
             g + l1 * np.sign(theta),
             np.sign(g) * np.maximum(np.abs(g) - l1, 0.0),
         )
-        return float(np.max(np.abs(sub)))
+
+    def optimality(self, theta, g) -> float:
+        """‖∇J‖∞, with L1 the infinity norm of the minimum-norm subgradient."""
+        sub = self.subgradient(theta, g)
+        return float(np.max(np.abs(sub))) if sub.size else 0.0
+
+    def grad_scales(self) -> np.ndarray:
+        """Per parameter, the root mean square of its feature column (1 for the
+        intercept, and for a column of zeros). ∂J/∂w_j divided by it is the
+        derivative with respect to the coefficient of the feature rescaled to
+        unit RMS: a gradient that does not change when a feature is measured in
+        other units (with standardized features every scale is 1)."""
+        if self._scales is None:
+            M = self._M
+            ms = np.einsum("ij,ij->j", M, M) / self.n
+            c = np.sqrt(ms)
+            c[~(c > 0) | ~np.isfinite(c)] = 1.0
+            if self.fit_intercept:
+                c[self.d] = 1.0
+            self._scales = np.tile(c, self.m)
+        return self._scales
+
+    def scaled_optimality(self, theta, g) -> float:
+        """‖D⁻¹ ∂J‖∞ with D = :meth:`grad_scales`: the optimality per unit of
+        each feature's RMS, the quantity the stopping tolerance is compared
+        with. Equal to :meth:`optimality` for standardized features."""
+        sub = self.subgradient(theta, g)
+        return float(np.max(np.abs(sub) / self.grad_scales())) if sub.size else 0.0
+
+    def feature_rms(self) -> np.ndarray:
+        """RMS of each feature column (d values; 1 for a column of zeros)."""
+        return self.grad_scales()[: self.d]
 
     # ------------------------------------------------------------------
     # curvature
@@ -539,28 +666,29 @@ class Objective:
     def hessian(self, theta) -> np.ndarray:
         """∇²J(θ), dense (size × size): X̃ᵀ diag(s p(1−p)) X̃ / Σs (+ l2 on the weights)."""
         theta = np.asarray(theta, dtype=np.float64)
-        Z = self._logits(theta)
-        Xt = self.Xt
+        M = self._M
         p = self.p
         if self.kind == "softmax":
-            P = softmax(Z)
+            P = softmax(self._logits(theta))
             s = self._weights_col()
             K = self.m
             H = np.zeros((K * p, K * p))
             for k in range(K):
                 for l in range(k, K):
                     h = s * (P[:, k] * ((k == l) - P[:, l]))
-                    B = Xt.T @ (Xt * h[:, None])
+                    B = M.T @ (M * h[:, None])
                     H[k * p:(k + 1) * p, l * p:(l + 1) * p] = B
                     if l != k:
                         H[l * p:(l + 1) * p, k * p:(k + 1) * p] = B.T
+        elif self.kind == "binary":
+            h = self._weights_col() * _sigmoid_slope(M @ theta)  # the sign of a does not matter
+            H = M.T @ (M * h[:, None])
         else:
-            Zc = Z.reshape(self.n, -1) if self.m > 1 else Z[:, None]
-            P = sigmoid(Zc)
+            Z = self._logits(theta)
             H = np.zeros((self.size, self.size))
             for k in range(self.m):
-                h = self._weights_col(k) * P[:, k] * (1.0 - P[:, k])
-                H[k * p:(k + 1) * p, k * p:(k + 1) * p] = Xt.T @ (Xt * h[:, None])
+                h = self._weights_col(k) * _sigmoid_slope(Z[:, k])
+                H[k * p:(k + 1) * p, k * p:(k + 1) * p] = M.T @ (M * h[:, None])
         H[np.diag_indices_from(H)] += self.l2 * self.penalty_mask
         return H
 
@@ -568,23 +696,20 @@ class Objective:
         """Hessian-vector product ∇²J(θ) v without forming the Hessian."""
         theta = np.asarray(theta, dtype=np.float64)
         v = np.asarray(v, dtype=np.float64)
-        Z = self._logits(theta)
-        Xt = self.Xt
+        M = self._M
         if self.kind == "softmax":
-            P = softmax(Z)
+            P = softmax(self._logits(theta))
             s = self._weights_col()
-            ZV = Xt @ v.reshape(self.m, self.p).T
+            ZV = M @ v.reshape(self.m, self.p).T
             A = P * ZV
             Q = A - P * A.sum(axis=1, keepdims=True)
-            out = (Q * s[:, None]).T @ Xt
-            out = out.ravel()
+            out = ((Q * s[:, None]).T @ M).ravel()
         elif self.m == 1:
-            P = sigmoid(Z)
-            out = Xt.T @ (self._weights_col() * P * (1 - P) * (Xt @ v))
+            out = M.T @ (self._weights_col() * _sigmoid_slope(M @ theta) * (M @ v))
         else:
-            P = sigmoid(Z)
-            ZV = Xt @ v.reshape(self.m, self.p).T
-            out = ((self._S * P * (1 - P) * ZV).T @ Xt).ravel()
+            H = _sigmoid_slope(self._logits(theta))
+            ZV = M @ v.reshape(self.m, self.p).T
+            out = ((self._S * H * ZV).T @ M).ravel()
         return out + self.l2 * self.penalty_mask * v
 
     def lipschitz(self) -> float:
@@ -596,16 +721,16 @@ class Objective:
         binary constants (the problems are independent).
         """
         if self._lipschitz is None:
-            Xt = self.Xt
+            M = self._M
             if self.kind == "ovr":
                 lam = max(
-                    np.linalg.eigvalsh(Xt.T @ (Xt * self._S[:, k][:, None]))[-1]
+                    np.linalg.eigvalsh(M.T @ (M * self._S[:, k][:, None]))[-1]
                     for k in range(self.m)
                 )
                 factor = 0.25
             else:
                 s = self._weights_col()
-                lam = np.linalg.eigvalsh(Xt.T @ (Xt * s[:, None]))[-1]
+                lam = np.linalg.eigvalsh(M.T @ (M * s[:, None]))[-1]
                 factor = 0.25 if self.kind == "binary" else 0.5
             self._lipschitz = float(factor * lam + self.l2)
         return self._lipschitz
@@ -629,13 +754,171 @@ class Objective:
         Then the data are separable in feature space and, without a penalty,
         the cross-entropy has no minimizer: the weights grow without bound.
         """
-        Z = self._logits(np.asarray(theta, dtype=np.float64))
+        theta = np.asarray(theta, dtype=np.float64)
         if self.kind == "binary":
-            return bool(np.all(np.where(self._y == 1, Z > 0, Z < 0)))
-        Z = Z.reshape(self.n, self.m)
+            return bool(np.all(self._M @ theta < 0))  # a = (1 − 2y) z < 0: z on the side of y
+        Z = self._logits(theta)
         true = Z[np.arange(self.n), self.y]
         Zo = Z.copy()
         Zo[np.arange(self.n), self.y] = -np.inf
         if self.kind == "ovr":
             return bool(np.all(true > 0) and np.all(Zo < 0))
         return bool(np.all(true > Zo.max(axis=1)))
+
+    def separable(self):
+        """Whether the training data are linearly separable in feature space,
+        decided from the data alone (not from an iterate): ``None`` when
+        nothing is known, else a short description of what separates.
+
+        Binary: the classes are strictly separable by a hyperplane (with the
+        intercept, if there is one) exactly when the origin lies outside the
+        convex hull of the signed rows −ã_i = (2y_i − 1) x̃_i; Wolfe's
+        minimum-norm-point algorithm decides it (:func:`separating_direction`).
+        One-vs-rest and softmax: some class is separable from the rest; for
+        softmax that alone already leaves the weights without a minimizer.
+        The answer is cached.
+        """
+        if self._separable is None:
+            if self.kind == "binary":
+                found = separating_direction(self._M, negate=True) is not None
+                self._separable = "the classes are linearly separable" if found else ""
+            else:
+                M = self._M
+                found = ""
+                for k in range(self.n_classes):
+                    sign = 1.0 - 2.0 * (self.y == k)  # rows −(2Y_k − 1) x̃
+                    if separating_direction(M, sign=sign, negate=True) is not None:
+                        found = f"class {k} is linearly separable from the rest"
+                        break
+                self._separable = found
+        return self._separable or None
+
+
+# --------------------------------------------------------------------------
+# separability from the data: the minimum-norm point of a convex hull
+# --------------------------------------------------------------------------
+#: rows examined first (a random subset): most non-separable data show it there
+_SEP_SAMPLE = 2000
+
+
+def separating_direction(M, *, sign=None, negate=False, max_major=None, seed=0):
+    """A direction w with r_i·w > 0 for every row r_i of R, or None.
+
+    R = M (rows of M multiplied by ``sign`` if given; negated if ``negate``).
+    Such a w exists exactly when the origin lies outside conv{r_i}; then the
+    point of conv{r_i} nearest the origin is one (Gordan's alternative).
+    Wolfe's minimum-norm-point algorithm (1976) finds that point in finitely
+    many steps, each a product of R with the current point and a small
+    least-squares solve on at most p + 1 rows. Run first on a random subset
+    (non-separable there means non-separable everywhere), then on all rows,
+    warm-started. None also when the budget runs out without an answer.
+    """
+    n, p = M.shape
+    if p == 0:
+        return None
+    fac = -1.0 if negate else 1.0
+
+    def rows(idx):
+        R = M[idx] * fac
+        if sign is not None:
+            R *= sign[idx][:, None]
+        return R
+
+    rng = np.random.default_rng(seed)
+    all_idx = np.arange(n)
+    sub = all_idx if n <= _SEP_SAMPLE else np.sort(rng.choice(n, _SEP_SAMPLE, replace=False))
+    # scale-free: rows normalized by the largest |entry| of each column
+    colmax = np.max(np.abs(M), axis=0)
+    colmax[~(colmax > 0)] = 1.0
+    inv = 1.0 / colmax
+    w = _min_norm_point(rows(sub) * inv, max_major)
+    if w is None:
+        return None
+    if sub.size < n:
+        # the subset is separable: check the direction on every row, in blocks
+        w = _min_norm_point_blocks(lambda idx: rows(idx) * inv, n, w, max_major)
+        if w is None:
+            return None
+    return w * inv
+
+
+def _min_norm_point_blocks(rows, n, w0, max_major):
+    """Verify w0 on all n rows; while some row is not strictly on its side, add
+    the violators to the working set and solve again (a cutting-plane loop)."""
+    work = np.zeros(0, dtype=np.intp)
+    w = w0
+    B = 1 << 16
+    for _ in range(50):
+        bad = []
+        for lo in range(0, n, B):
+            idx = np.arange(lo, min(n, lo + B))
+            m = rows(idx) @ w
+            bad.append(idx[m <= 0])
+        bad = np.concatenate(bad)
+        if bad.size == 0:
+            return w
+        work = np.union1d(work, bad[:_SEP_SAMPLE])
+        w = _min_norm_point(rows(work), max_major)
+        if w is None:
+            return None
+    return None
+
+
+def _min_norm_point(R, max_major=None):
+    """Wolfe's algorithm on the rows of R: the point x of conv(R) nearest the
+    origin if it is not (numerically) the origin and separates strictly
+    (r·x > 0 for every row), else None."""
+    n, p = R.shape
+    norms = np.einsum("ij,ij->i", R, R)
+    scale = float(norms.max())
+    if not scale > 0:
+        return None
+    eps = 1e-12 * scale
+    i0 = int(np.argmin(norms))
+    S = [i0]
+    lam = np.array([1.0])
+    x = R[i0].copy()
+    budget = max_major if max_major is not None else 50 * (p + 1) + 200
+    for _ in range(budget):
+        xx = float(x @ x)
+        if xx <= 1e-24 * scale:
+            return None                                  # the origin is in the hull
+        proj = R @ x
+        j = int(np.argmin(proj))
+        if xx - proj[j] <= 1e-12 * max(xx, eps) or j in S:
+            break                                        # x is the nearest point
+        S.append(j)
+        lam = np.append(lam, 0.0)
+        while True:                                      # minor cycle
+            P = R[S]
+            k = len(S)
+            G = np.empty((k + 1, k + 1))
+            G[:k, :k] = P @ P.T
+            G[:k, k] = 1.0
+            G[k, :k] = 1.0
+            G[k, k] = 0.0
+            rhs = np.zeros(k + 1)
+            rhs[k] = 1.0
+            mu = np.linalg.lstsq(G, rhs, rcond=None)[0][:k]
+            if np.all(mu > 1e-14):
+                lam = mu
+                break
+            neg = mu <= 1e-14
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratios = np.where(neg, lam / (lam - mu), np.inf)
+            t = float(np.clip(np.min(ratios), 0.0, 1.0))
+            lam = lam + t * (mu - lam)
+            keep = lam > 1e-14
+            if not np.any(keep):
+                keep[int(np.argmax(lam))] = True
+            S = [s for s, kp in zip(S, keep) if kp]
+            lam = lam[keep]
+            lam /= lam.sum()
+            if len(S) == 1:
+                break
+        x = lam @ R[S]
+    else:
+        return None                                      # budget spent: unknown
+    if float(x @ x) <= 1e-24 * scale:
+        return None
+    return x if float(np.min(R @ x)) > 0 else None

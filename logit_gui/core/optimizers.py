@@ -7,8 +7,13 @@ It can be stepped forever; stopping rules live in :mod:`logit_gui.core.train`.
 
 Every method asks the one :class:`~logit_gui.core.objective.Objective` for
 values, gradients and curvature; none re-derives the math. With an L1 penalty
-the first-order methods take a proximal (soft-threshold) step; the
-second-order methods refuse L1.
+the first-order methods take a proximal (soft-threshold) step, L-BFGS becomes
+OWL-QN (orthant-wise L-BFGS), and Newton and BFGS refuse L1.
+
+A step that can make no progress in floating point — a line search that finds
+no point where J is measurably lower, a step that leaves θ unchanged, or a
+second-order method whose iterations stopped lowering J and ‖∇J‖ — returns the
+last iterate with status ``stalled`` and a note that says why; it never spins.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ __all__ = [
     "make_optimizer",
     "check_optimizer",
     "SECOND_ORDER",
+    "NO_L1",
+    "STALL_PATIENCE",
+    "NEWTON_PATIENCE",
     "wolfe_line_search",
 ]
 
@@ -40,9 +48,9 @@ OPTIMIZERS = {
     "gd": "gradient descent with a fixed learning rate: θ ← θ − η ∇J(θ)",
     "gd-lipschitz": "gradient descent with the Lipschitz-optimal step η = 1/L (never increases J)",
     "gd-backtracking": "gradient descent with an Armijo backtracking line search",
-    "newton": "Newton–Raphson: θ ← θ − t H⁻¹∇J, backtracking on t; damped when H is ill-conditioned",
+    "newton": "Newton–Raphson: θ ← θ − t H⁻¹∇J, backtracking on t; damped only when H is singular",
     "bfgs": "BFGS quasi-Newton: inverse-Hessian approximation, Wolfe line search",
-    "lbfgs": "limited-memory BFGS: the last m curvature pairs, Wolfe line search",
+    "lbfgs": "limited-memory BFGS: the last m curvature pairs, Wolfe line search (with L1: OWL-QN)",
     "adagrad": "Adagrad: per-coordinate steps η / √(Σ g²)",
     "sgd": "stochastic gradient descent on seeded, shuffled mini-batches",
     "momentum": "heavy-ball momentum: v ← βv + ∇J, θ ← θ − η v",
@@ -103,8 +111,24 @@ PARAM_HELP = {
     "seed": "seed of the mini-batch shuffling",
 }
 
-_MAX_INFO_MATRIX = 64
-_ROUNDOFF = 1e-14  # relative slack for comparing objective values  # keep the BFGS inverse-Hessian in iterates up to this size
+_MAX_INFO_MATRIX = 64  # keep the BFGS inverse-Hessian in iterates up to this size
+#: relative slack for comparing objective values: J is accurate to a few ulp,
+#: so two values closer than this are equal as far as anyone can tell
+_ROUNDOFF = 1e-14
+_EPS = float(np.finfo(np.float64).eps)
+#: a quasi-Newton method whose last STALL_PATIENCE iterations lowered neither J
+#: (measurably) nor ‖∇J‖∞ (below half its best) has stalled at the round-off
+#: floor; Newton, which converges quadratically, gets NEWTON_PATIENCE
+STALL_PATIENCE = 20
+NEWTON_PATIENCE = 5
+
+
+class _Stalled(Exception):
+    """Raised inside a step that can make no progress; the message says why."""
+
+
+def _slack(f) -> float:
+    return _ROUNDOFF * abs(f) + 1e-300
 
 
 class Optimizer:
@@ -135,7 +159,7 @@ class Optimizer:
         return f_smooth + self.obj.l1_penalty(theta)
 
     def _snapshot(self, step_size, info, notes) -> Iterate:
-        coef, intercept = self.obj.split(self.theta)
+        coef, intercept = self.obj.split(self.obj.gauge(self.theta))
         test = None
         if self.test_obj is not None:
             test = self.test_obj.value(self.theta)
@@ -151,6 +175,7 @@ class Optimizer:
             method=self.name,
             notes=tuple(notes),
             info=info,
+            scaled_grad_norm=self.obj.scaled_optimality(self.theta, self.g),
         )
 
     def _info(self) -> dict:
@@ -160,15 +185,29 @@ class Optimizer:
         """Advance θ, f, g by one iteration; return (step_size, info, notes)."""
         raise NotImplementedError
 
+    #: second-order methods: end with "stalled" after ``patience`` iterations
+    #: without measurable progress (first-order methods may legitimately crawl)
+    track_progress = False
+    patience = STALL_PATIENCE
+
     def step(self) -> Iterate:
         """Perform exactly one more iteration and return its iterate.
 
         If the iteration produces a non-finite value, θ is left where it was
         and the returned iterate (the last finite one) has status "diverged".
+        If it can make no progress in floating point, θ is left where it was
+        and the returned iterate (the last one, same k) has status "stalled",
+        with the reason as its last note; ``current`` stays that iterate,
+        still running, so the method can be asked again.
         """
         saved = (self.theta.copy(), self.f, self.g.copy(), self._save_state())
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            step_size, info, notes = self._step()
+            try:
+                step_size, info, notes = self._step()
+            except _Stalled as stall:
+                self.theta, self.f, self.g, state = saved
+                self._restore_state(state)
+                return self.current.with_status("stalled", str(stall))
             ok = (
                 np.isfinite(self.f)
                 and np.all(np.isfinite(self.theta))
@@ -186,7 +225,34 @@ class Optimizer:
             self.theta, self.f, self.g, state = saved
             self._restore_state(state)
             self.current = self._last_finite(self.k + 1)
+        elif self.track_progress:
+            reason = self._no_progress()
+            if reason:
+                return self.current.with_status("stalled", reason)
         return self.current
+
+    def _no_progress(self) -> str | None:
+        """The reason to stop when the last ``patience`` iterations lowered J
+        by no more than its rounding error (16 ulp) and never brought ‖∇J‖∞
+        below half its best before them; else None."""
+        it = self.current
+        window = getattr(self, "_window", None)
+        if window is None:
+            window = self._window = deque(maxlen=self.patience + 1)
+            self._best_opt = math.inf
+        if len(window) == window.maxlen:
+            self._best_opt = min(self._best_opt, window[0][1])
+        window.append((it.objective, it.grad_norm))
+        if len(window) < window.maxlen:
+            return None
+        F_old = window[0][0]
+        if F_old - it.objective > 16 * _EPS * abs(F_old):
+            return None
+        if min(opt for _, opt in list(window)[1:]) < 0.5 * min(self._best_opt, window[0][1]):
+            return None
+        self._window = None  # asked again, it may try another round
+        return (f"J fell by no more than its rounding error and ‖∇J‖∞ did not halve in "
+                f"{self.patience} iterations: the round-off floor (‖∇J‖∞ = {it.grad_norm:.3g} here)")
 
     def _last_finite(self, k):
         prev = self.current
@@ -218,7 +284,10 @@ class GD(Optimizer):
 
     def _step(self):
         lr = self.lr
-        self.theta = self.obj.prox_l1(self.theta - lr * self.g, lr)
+        theta = self.obj.prox_l1(self.theta - lr * self.g, lr)
+        if np.array_equal(theta, self.theta):
+            raise _Stalled(_unchanged(self.obj, self.theta, self.g, f"the step η = {lr:.3g}"))
+        self.theta = theta
         self.f, self.g = self.obj.value_grad(self.theta)
         return lr, self._info(), ()
 
@@ -268,26 +337,52 @@ class GDBacktracking(Optimizer):
     def _step(self):
         obj = self.obj
         theta, f, g = self.theta, self.f, self.g
+        F = self._F(theta, f)
+        sub = float(np.linalg.norm(obj.subgradient(theta, g)))
+        slack = _slack(F)
         t = min(self.t0, 2.0 * self.t)
         gg = float(g @ g)
         trials = []
         for _ in range(60):
             cand = obj.prox_l1(theta - t * g, t)
+            if np.array_equal(cand, theta):
+                break  # the step no longer moves θ: nothing smaller will
             fc, gc = obj.value_grad(cand)
-            trials.append((t, obj.l1_penalty(cand) + fc))
-            if obj.l1:
-                diff = cand - theta
-                ok = fc <= f + g @ diff + (diff @ diff) / (2 * t)
-            else:
-                ok = fc <= f - self.c * t * gg
-            if np.isfinite(fc) and (ok or (fc <= f + _ROUNDOFF * abs(f) and gc @ gc < gg)):
-                break  # (or: no decrease measurable in floating point, but a smaller gradient)
+            Fc = fc + obj.l1_penalty(cand)
+            trials.append((t, Fc))
+            if np.isfinite(fc):
+                if obj.l1:  # proximal-gradient sufficient decrease on the smooth part
+                    diff = cand - theta
+                    ok = fc <= f + g @ diff + (diff @ diff) / (2 * t) + slack
+                else:
+                    ok = fc <= f - self.c * t * gg + slack
+                # where J cannot tell, a shorter minimum-norm subgradient
+                # (∇J without L1) is progress all the same
+                if ok and Fc > F - slack:
+                    ok = float(np.linalg.norm(obj.subgradient(cand, gc))) < sub
+                if ok:
+                    break
             t *= self.shrink
         else:
-            return 0.0, {"trials": tuple(trials)}, ("line search found no decrease: no step taken",)
+            cand = None
+        if cand is None or np.array_equal(cand, theta):
+            raise _Stalled(_no_decrease(obj, theta, g, F, "gradient-step"))
         self.t = t
         self.theta, self.f, self.g = cand, fc, gc
         return t, {"trials": tuple(trials), "t0": self.t0}, ()
+
+
+def _unchanged(obj, theta, g, what) -> str:
+    if not np.any(obj.subgradient(theta, g)):
+        return "∇J = 0 in floating point: there is no direction to move in"
+    return f"{what} no longer changes θ in floating point (‖∇J‖∞ = {obj.optimality(theta, g):.3g})"
+
+
+def _no_decrease(obj, theta, g, F, search) -> str:
+    if not np.any(obj.subgradient(theta, g)):
+        return "∇J = 0 in floating point: there is no direction to move in"
+    return (f"the {search} line search found no step that lowers J measurably (J = {F:.17g}, "
+            f"‖∇J‖∞ = {obj.optimality(theta, g):.3g}): the round-off floor of J")
 
 
 # ----------------------------------------------------------------------------
@@ -296,14 +391,20 @@ class GDBacktracking(Optimizer):
 class Newton(Optimizer):
     """Newton–Raphson with an Armijo backtracking line search on the step length.
 
-    The Newton direction solves H d = −∇J. When H is singular or ill-conditioned
-    (cond > 1e10 — separable data without a penalty) the step is damped:
-    (H + μI) d = −∇J with μ = 1e-8·λmax, and the iterate says so.
+    The Newton direction solves H d = −∇J. H is first scaled to unit diagonal,
+    Ĥ = D^{-1/2} H D^{-1/2} with D = diag(H) — badly scaled features make H
+    ill-conditioned but leave Ĥ alone — and solved through Ĥ's eigenvalues.
+    Only when Ĥ itself is singular to working precision (cond(Ĥ) > 1e12:
+    separable data without a penalty, duplicated features) is the step damped:
+    (Ĥ + μI) d̂ = −D^{-1/2}∇J with μ = 1e-8·λmax(Ĥ), and the iterate says so.
+    Softmax's directions that change no probability are left out.
     """
 
     name = "newton"
-    max_cond = 1e10
+    max_cond = 1e12
     c = 1e-4
+    track_progress = True
+    patience = NEWTON_PATIENCE
 
     def _null_dims(self):
         # softmax is invariant to adding one vector to every class's parameters:
@@ -312,48 +413,67 @@ class Newton(Optimizer):
             return 0
         return (1 if self.obj.fit_intercept else 0) + (0 if self.obj.l2 > 0 else self.obj.d)
 
-    def _step(self):
-        obj = self.obj
-        H = obj.hessian(self.theta)
-        g = self.g
-        lam, V = np.linalg.eigh(H)
+    def _direction(self, g):
+        H = self.obj.hessian(self.theta)
+        if not np.all(np.isfinite(H)):
+            raise _Stalled("the Hessian overflows in floating point: rescale the features")
+        diag = np.diag(H).copy()
+        ok = diag > 0
+        root = np.sqrt(np.where(ok, diag, 1.0))
+        Hs = H / root[:, None] / root[None, :]
+        gs = g / root
+        lam, V = np.linalg.eigh(Hs)
         m0 = self._null_dims()
         lam_max = max(lam[-1], 0.0)
         lam_min = lam[m0] if m0 < lam.size else lam_max
         cond = lam_max / lam_min if lam_min > 0 else math.inf
+        gv = V.T @ gs
         notes = []
-        gv = V.T @ g
         if cond > self.max_cond or not np.isfinite(cond):
             mu = 1e-8 * lam_max if lam_max > 0 else 1e-8
             lam_d = np.maximum(lam, 0.0) + mu
-            d = -(V @ (gv / lam_d))
+            ds = -(V @ (gv / lam_d))
             notes.append(
-                f"Hessian ill-conditioned (cond = {cond:.3g}): damped step (H + μI)⁻¹∇J with μ = {mu:.3g}"
+                f"Hessian singular (cond = {cond:.3g} after scaling to unit diagonal): "
+                f"damped step (Ĥ + μI)⁻¹∇J with μ = {mu:.3g}"
             )
             damped = True
         else:
             keep = np.arange(lam.size) >= m0
             inv = np.where(keep, 1.0 / np.where(keep, lam, 1.0), 0.0)
-            d = -(V @ (gv * inv))
+            ds = -(V @ (gv * inv))
             damped = False
+        return ds / root, float(cond), damped, notes
+
+    def _step(self):
+        obj = self.obj
+        g = self.g
+        if not np.any(g):
+            raise _Stalled(_unchanged(obj, self.theta, g, "the Newton step"))
+        d, cond, damped, notes = self._direction(g)
         slope = float(g @ d)
         if not slope < 0:  # numerical trouble: fall back to steepest descent
             d = -g
             slope = -float(g @ g)
             notes.append("Newton direction is not a descent direction: gradient step used")
+        slack = _slack(self.f)
         t, trials = 1.0, []
-        for _ in range(50):
+        for _ in range(60):
             cand = self.theta + t * d
+            if np.array_equal(cand, self.theta):
+                break
             fc, gc = obj.value_grad(cand)
             trials.append((t, fc))
-            if np.isfinite(fc) and fc <= self.f + self.c * t * slope + _ROUNDOFF * abs(self.f):
+            if np.isfinite(fc) and fc <= self.f + self.c * t * slope + slack:
                 break
             t *= 0.5
         else:
-            return 0.0, {"cond": cond, "trials": tuple(trials)}, tuple(notes) + ("line search failed: no step",)
+            cand = None
+        if cand is None or np.array_equal(cand, self.theta):
+            raise _Stalled(_no_decrease(obj, self.theta, g, self.f, "Newton"))
         self.theta, self.f, self.g = cand, fc, gc
         info = {
-            "cond": float(cond),
+            "cond": cond,
             "trials": tuple(trials),
             "damped": damped,
             "newton_decrement": float(math.sqrt(max(-slope, 0.0))),
@@ -367,22 +487,34 @@ def wolfe_line_search(fun, theta, f0, g0, d, t0=1.0, c1=1e-4, c2=0.9, max_evals=
 
     ``fun(θ) → (f, g)``. Returns (t, f, g, trials, ok); trials are (t, f) pairs.
     On failure returns the best point found that decreases f, or t = 0.
+
+    f is known only to its rounding error. Near the optimum the decrease
+    c1·t·φ'(0) falls below it and J can no longer tell a better point from a
+    worse one; there the sufficient-decrease test is Hager & Zhang's
+    approximate one, φ'(t) ≤ (2c1 − 1) φ'(0) (exact for a quadratic, and made
+    of gradients, which stay accurate), for points whose f is within rounding
+    of f(0). The curvature test always uses gradients.
     """
     dphi0 = float(g0 @ d)
     trials = []
     best = (0.0, f0, g0)
-    # f is known only to rounding error: near the optimum the decrease c1·t·φ'(0)
-    # is far below it, so the sufficient-decrease test allows that much slack
-    # (the "approximate Wolfe" idea of Hager & Zhang); curvature uses gradients.
-    slack = _ROUNDOFF * abs(f0)
+    slack = _slack(f0)
+
+    def decrease_ok(t, f, dphi):
+        if not np.isfinite(f):
+            return False
+        if f <= f0 + c1 * t * dphi0:
+            return True
+        return f <= f0 + slack and math.isfinite(dphi) and dphi <= (2 * c1 - 1) * dphi0
 
     def phi(t):
         nonlocal best
         f, g = fun(theta + t * d)
         trials.append((float(t), float(f)))
-        if np.isfinite(f) and f < best[1] and f <= f0 + c1 * t * dphi0 + slack:
+        dphi = float(g @ d) if np.all(np.isfinite(g)) else math.nan
+        if decrease_ok(t, f, dphi) and (best[0] == 0 or f < best[1]):
             best = (t, f, g)
-        return f, g, (float(g @ d) if np.all(np.isfinite(g)) else math.nan)
+        return f, g, dphi
 
     def interpolate(a, fa, da, b, fb, db):
         # minimizer of the cubic through (a, fa, da), (b, fb, db), safeguarded
@@ -403,10 +535,10 @@ def wolfe_line_search(fun, theta, f0, g0, d, t0=1.0, c1=1e-4, c2=0.9, max_evals=
         while len(trials) < max_evals:
             if np.isfinite(fhi) and np.isfinite(dhi):
                 t = interpolate(lo, flo, dlo, hi, fhi, dhi)
-            else:
-                t = 0.5 * (lo + hi)
+            else:  # overflow at hi: the step is far too long, back off by 10
+                t = lo + 0.1 * (hi - lo)
             f, g, dphi = phi(t)
-            if not np.isfinite(f) or f > f0 + c1 * t * dphi0 + slack or f > flo + slack:
+            if not decrease_ok(t, f, dphi) or f > flo + slack:
                 hi, fhi, dhi = t, f, dphi
             else:
                 if abs(dphi) <= -c2 * dphi0:
@@ -425,7 +557,7 @@ def wolfe_line_search(fun, theta, f0, g0, d, t0=1.0, c1=1e-4, c2=0.9, max_evals=
     result = None
     while len(trials) < max_evals:
         f, g, dphi = phi(t)
-        if not np.isfinite(f) or f > f0 + c1 * t * dphi0 + slack or (t_prev > 0 and f > f_prev + slack):
+        if not decrease_ok(t, f, dphi) or (t_prev > 0 and f > f_prev + slack):
             result = zoom(t_prev, f_prev, d_prev, t, f, dphi)
             break
         if abs(dphi) <= -c2 * dphi0:
@@ -443,15 +575,38 @@ def wolfe_line_search(fun, theta, f0, g0, d, t0=1.0, c1=1e-4, c2=0.9, max_evals=
     return t, f, g, tuple(trials), False
 
 
+def _curvature_pair(s, y):
+    """(sᵀy, yᵀy) when the pair (s, y) may update a quasi-Newton model: the
+    curvature condition sᵀy > 0 holds clearly (not by round-off) and neither
+    product under- or overflows; else None."""
+    sy = float(s @ y)
+    yy = float(y @ y)
+    ok = (
+        math.isfinite(sy) and math.isfinite(yy) and sy > 0 and yy > 0
+        and sy > 1e-10 * math.sqrt(float(s @ s) * yy)
+        and math.isfinite(1.0 / sy) and math.isfinite(sy / yy) and sy / yy > 0
+    )
+    return (sy, yy) if ok else None
+
+
 class BFGS(Optimizer):
     """BFGS: d = −H∇J with H ≈ (∇²J)⁻¹, strong-Wolfe line search, and the update
     H ← (I − ρsyᵀ) H (I − ρysᵀ) + ρssᵀ, ρ = 1/(yᵀs), skipped when the curvature
-    condition yᵀs > 0 fails. H starts as I, rescaled by yᵀs/yᵀy before the first update."""
+    condition yᵀs > 0 fails.
+
+    H starts as D⁻², D = diag(RMS of each feature, 1 for the intercept) — the
+    identity for standardized features — and is rescaled by yᵀs / yᵀD⁻²y before
+    the first update: so the iterations do not depend on the units the
+    features are measured in. When the line search finds nothing along −H∇J,
+    H is reset and the step is tried along −D⁻²∇J; if that fails too, the run
+    has stalled."""
 
     name = "bfgs"
+    track_progress = True
 
     def __init__(self, objective, theta0=None, **kw):
-        self.H = np.eye(objective.size)
+        self.D2 = 1.0 / objective.grad_scales() ** 2
+        self.H = np.diag(self.D2)
         self.updates = 0
         super().__init__(objective, theta0, **kw)
 
@@ -467,24 +622,45 @@ class BFGS(Optimizer):
     def _restore_state(self, state):
         self.H, self.updates = state
 
+    def _reset(self):
+        self.H = np.diag(self.D2)
+        self.updates = 0
+
+    def _t0(self):
+        """1 once H has curvature in it; before, a first step of length 1 in
+        the units of the features (invariant to their scale)."""
+        if self.updates:
+            return 1.0
+        return min(1.0, 1.0 / max(float(np.abs(self.g * np.sqrt(self.D2)).sum()), 1e-300))
+
     def _step(self):
+        if not np.any(self.g):
+            raise _Stalled(_unchanged(self.obj, self.theta, self.g, "the BFGS step"))
         d = -(self.H @ self.g)
         notes = []
         if not float(self.g @ d) < 0:
-            self.H = np.eye(self.obj.size)
-            d = -self.g
-            notes.append("BFGS direction not a descent direction: H reset to I")
-        t, f, g, trials, ok = wolfe_line_search(self.obj.value_grad, self.theta, self.f, self.g, d)
-        if t == 0:
-            return 0.0, dict(self._info(), trials=trials), tuple(notes) + ("line search failed: no step",)
+            self._reset()
+            d = -(self.D2 * self.g)
+            notes.append("BFGS direction not a descent direction: H reset to D⁻²")
+        t, f, g, trials, ok = wolfe_line_search(self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._t0())
+        if t == 0 and self.updates:
+            self._reset()
+            d = -(self.D2 * self.g)
+            notes.append("line search failed along −H∇J: H reset to D⁻², gradient direction tried")
+            t, f, g, more, ok = wolfe_line_search(
+                self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._t0())
+            trials = trials + more
+        s = t * d
+        if t == 0 or np.array_equal(self.theta + s, self.theta):
+            raise _Stalled(_no_decrease(self.obj, self.theta, self.g, self.f, "Wolfe"))
         if not ok:
             notes.append("strong Wolfe conditions not met: best Armijo point taken")
-        s = t * d
         y = g - self.g
-        sy = float(s @ y)
-        if sy > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y)):
+        pair = _curvature_pair(s, y)
+        if pair is not None:
+            sy, yy = pair
             if self.updates == 0:
-                self.H = np.eye(self.obj.size) * (sy / float(y @ y))
+                self.H = np.diag(self.D2 * (sy / float(y @ (self.D2 * y))))
             rho = 1.0 / sy
             Hy = self.H @ y
             self.H = (
@@ -493,17 +669,33 @@ class BFGS(Optimizer):
                 + (rho * rho * float(y @ Hy) + rho) * np.outer(s, s)
             )
             self.updates += 1
+            sy_note = sy
         else:
-            notes.append(f"curvature condition yᵀs > 0 failed (yᵀs = {sy:.3g}): update skipped")
+            sy_note = float(s @ y)
+            notes.append(f"curvature condition yᵀs > 0 failed (yᵀs = {sy_note:.3g}): update skipped")
         self.theta, self.f, self.g = self.theta + s, f, g
-        return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
+        return t, dict(self._info(), trials=trials, curvature=sy_note,
+                       displacement=float(np.linalg.norm(s))), tuple(notes)
 
 
 class LBFGS(Optimizer):
     """L-BFGS: the two-loop recursion over the last ``memory`` pairs (s, y),
-    initial scaling γ = sᵀy / yᵀy, strong-Wolfe line search."""
+    initial matrix γD⁻² with D = diag(RMS of each feature, 1 for the intercept)
+    and γ = sᵀy / yᵀD⁻²y (for standardized features D = I and γ = sᵀy / yᵀy):
+    so the iterations do not depend on the units of the features. Strong-Wolfe
+    line search.
+
+    With an L1 penalty it is OWL-QN (Andrew & Gao, 2007): the two-loop
+    recursion is applied to the pseudo-gradient ◇J (the minimum-norm
+    subgradient), the direction keeps only the components that point downhill
+    (against ◇J), and a backtracking line search projects each trial point onto
+    the orthant of the current one (a weight that would cross zero stops at
+    zero); the pairs (s, y) use the gradient of the smooth part only.
+    """
 
     name = "lbfgs"
+    track_progress = True
+    c = 1e-4
 
     def __init__(self, objective, theta0=None, *, memory=None, **kw):
         m = DEFAULTS["memory"] if memory is None else memory
@@ -511,10 +703,15 @@ class LBFGS(Optimizer):
             raise OptimizerError(f"memory must be a positive integer, got {m}")
         self.memory = int(m)
         self.pairs = deque(maxlen=self.memory)
+        self.owlqn = bool(objective.l1)
+        self.D2 = 1.0 / objective.grad_scales() ** 2
         super().__init__(objective, theta0, **kw)
 
     def _info(self):
-        return {"memory": self.memory, "pairs": len(self.pairs)}
+        info = {"memory": self.memory, "pairs": len(self.pairs)}
+        if self.owlqn:
+            info["owlqn"] = True
+        return info
 
     def _save_state(self):
         return list(self.pairs)
@@ -525,39 +722,118 @@ class LBFGS(Optimizer):
     def _direction(self, g):
         q = g.copy()
         alphas = []
-        for s, y, rho in reversed(self.pairs):
+        for s, y, rho, _ in reversed(self.pairs):
             a = rho * float(s @ q)
             alphas.append(a)
             q -= a * y
-        if self.pairs:
-            s, y, rho = self.pairs[-1]
-            q *= 1.0 / (rho * float(y @ y))
-        for (s, y, rho), a in zip(self.pairs, reversed(alphas)):
+        # H₀ = γ D⁻², γ = sᵀy / yᵀD⁻²y of the newest pair (D⁻² alone before any)
+        q *= self.D2 * (self.pairs[-1][3] if self.pairs else 1.0)
+        for (s, y, rho, _), a in zip(self.pairs, reversed(alphas)):
             b = rho * float(y @ q)
             q += (a - b) * s
         return -q
 
+    def _first_t(self, g):
+        """1 once there are pairs; before, a first step of length 1 in the
+        units of the features: min(1, 1/‖D⁻¹g‖₁)."""
+        if self.pairs:
+            return 1.0
+        return min(1.0, 1.0 / max(float(np.abs(g * np.sqrt(self.D2)).sum()), 1e-300))
+
+    def _remember(self, s, y, notes):
+        pair = _curvature_pair(s, y)
+        if pair is None:
+            sy = float(s @ y)
+            notes.append(f"curvature condition failed (yᵀs = {sy:.3g}): pair not stored")
+            return sy
+        sy, _ = pair
+        yDy = float(y @ (self.D2 * y))
+        if not (math.isfinite(yDy) and yDy > 0 and math.isfinite(sy / yDy) and sy / yDy > 0):
+            notes.append(f"curvature pair out of floating-point range (yᵀs = {sy:.3g}): not stored")
+            return sy
+        self.pairs.append((s, y, 1.0 / sy, sy / yDy))
+        return sy
+
     def _step(self):
+        if self.owlqn:
+            return self._step_owlqn()
+        if not np.any(self.g):
+            raise _Stalled(_unchanged(self.obj, self.theta, self.g, "the L-BFGS step"))
         notes = []
         d = self._direction(self.g)
         if not float(self.g @ d) < 0:
             self.pairs.clear()
-            d = -self.g
+            d = self._direction(self.g)
             notes.append("L-BFGS direction not a descent direction: memory cleared")
-        t0 = 1.0 if self.pairs else min(1.0, 1.0 / max(float(np.abs(self.g).sum()), 1e-300))
-        t, f, g, trials, ok = wolfe_line_search(self.obj.value_grad, self.theta, self.f, self.g, d, t0=t0)
-        if t == 0:
-            return 0.0, dict(self._info(), trials=trials), tuple(notes) + ("line search failed: no step",)
+        t, f, g, trials, ok = wolfe_line_search(
+            self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._first_t(self.g))
+        if t == 0 and self.pairs:
+            self.pairs.clear()
+            d = self._direction(self.g)
+            notes.append("line search failed along the L-BFGS direction: memory cleared, −D⁻²∇J tried")
+            t, f, g, more, ok = wolfe_line_search(
+                self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._first_t(self.g))
+            trials = trials + more
+        s = t * d
+        if t == 0 or np.array_equal(self.theta + s, self.theta):
+            raise _Stalled(_no_decrease(self.obj, self.theta, self.g, self.f, "Wolfe"))
         if not ok:
             notes.append("strong Wolfe conditions not met: best Armijo point taken")
-        s = t * d
-        y = g - self.g
-        sy = float(s @ y)
-        if sy > 1e-10 * float(np.linalg.norm(s) * np.linalg.norm(y)):
-            self.pairs.append((s, y, 1.0 / sy))
-        else:
-            notes.append(f"curvature condition failed (yᵀs = {sy:.3g}): pair not stored")
+        sy = self._remember(s, g - self.g, notes)
         self.theta, self.f, self.g = self.theta + s, f, g
+        return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
+
+    def _owlqn_search(self, pg, d):
+        """Backtracking along d, each trial projected onto the orthant of θ
+        (for a zero weight: the orthant −◇J points into). Accepts
+        J(θ⁺) ≤ J(θ) + c ◇Jᵀ(θ⁺ − θ) (+ round-off), or, where J cannot tell, a
+        shorter pseudo-gradient. Returns (t, θ⁺, f⁺, g⁺, trials) or None."""
+        obj = self.obj
+        theta = self.theta
+        pen = obj.penalty_mask > 0
+        xi = np.where(theta != 0, np.sign(theta), -np.sign(pg))
+        F = self._F(theta, self.f)
+        slack = _slack(F)
+        pgn = float(np.linalg.norm(pg))
+        t = self._first_t(pg)
+        trials = []
+        for _ in range(60):
+            cand = theta + t * d
+            cand = np.where(pen & (np.sign(cand) != xi), 0.0, cand)
+            if np.array_equal(cand, theta):
+                break
+            fc, gc = obj.value_grad(cand)
+            Fc = fc + obj.l1_penalty(cand)
+            trials.append((t, Fc))
+            if np.isfinite(Fc) and Fc <= F + self.c * float(pg @ (cand - theta)) + slack:
+                if Fc <= F - slack or float(np.linalg.norm(obj.subgradient(cand, gc))) < pgn:
+                    return t, cand, fc, gc, tuple(trials)
+            t *= 0.5
+        return None
+
+    def _step_owlqn(self):
+        obj = self.obj
+        notes = []
+        pg = obj.subgradient(self.theta, self.g)
+        if not np.any(pg):
+            raise _Stalled(_unchanged(obj, self.theta, self.g, "the OWL-QN step"))
+        d = self._direction(pg)
+        d = np.where(d * pg < 0, d, 0.0)  # only components that point downhill
+        if not float(pg @ d) < 0:
+            self.pairs.clear()
+            d = -(self.D2 * pg)
+            notes.append("OWL-QN direction not a descent direction: memory cleared")
+        found = self._owlqn_search(pg, d)
+        if found is None and self.pairs:
+            self.pairs.clear()
+            notes.append("line search failed along the OWL-QN direction: memory cleared, −D⁻²◇J tried")
+            found = self._owlqn_search(pg, -(self.D2 * pg))
+        if found is None:
+            raise _Stalled(_no_decrease(obj, self.theta, self.g, self._F(self.theta, self.f), "orthant-wise"))
+        t, cand, fc, gc, trials = found
+        s = cand - self.theta
+        sy = self._remember(s, gc - self.g, notes)
+        self.theta, self.f, self.g = cand, fc, gc
         return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
 
 
@@ -760,8 +1036,10 @@ _CLASSES = {
     cls.name: cls
     for cls in (GD, GDLipschitz, GDBacktracking, Newton, BFGS, LBFGS, Adagrad, SGD, Momentum, Nesterov, RMSProp, Adam)
 }
-#: the methods that need the Hessian (or its approximation): no L1
+#: the methods that need the Hessian (or its approximation)
 SECOND_ORDER = ("newton", "bfgs", "lbfgs")
+#: ... and those of them that refuse L1 (L-BFGS becomes OWL-QN)
+NO_L1 = ("newton", "bfgs")
 
 
 def _positive(name, value):
@@ -785,14 +1063,15 @@ def _unit(name, value):
 
 
 def check_optimizer(name: str, *, l1: float = 0.0) -> None:
-    """Raise :class:`OptimizerError` for an unknown name, or an L1 penalty with a
-    second-order method (callers may check before building the objective)."""
+    """Raise :class:`OptimizerError` for an unknown name, or an L1 penalty with
+    Newton or BFGS (callers may check before building the objective)."""
     if name not in _CLASSES:
         raise OptimizerError(f"unknown optimizer {name!r} (choose from {', '.join(OPTIMIZERS)})")
-    if l1 and name in SECOND_ORDER:
+    if l1 and name in NO_L1:
         raise OptimizerError(
             f"{name} needs a twice-differentiable objective and does not support an L1 penalty: "
-            "use a first-order method (gd, gd-lipschitz, gd-backtracking, sgd, …) or set l1 to 0"
+            "use lbfgs (OWL-QN) or a first-order method (gd, gd-lipschitz, gd-backtracking, sgd, …), "
+            "or set l1 to 0"
         )
 
 
@@ -801,7 +1080,7 @@ def make_optimizer(name: str, objective: Objective, theta0=None, *, test_objecti
 
     Only the parameters in ``OPTIMIZER_PARAMS[name]`` are used; ``None`` means
     the default. Raises :class:`OptimizerError` for an unknown name, a bad
-    parameter, or L1 with a second-order method.
+    parameter, or L1 with Newton or BFGS.
     """
     check_optimizer(name, l1=objective.l1)
     used = {k: v for k, v in params.items() if k in OPTIMIZER_PARAMS[name] and v is not None}

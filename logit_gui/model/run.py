@@ -27,7 +27,7 @@ from .history import History
 __all__ = ["Run", "Stepper", "TERMINAL"]
 
 #: statuses after which Play does nothing until a setting changes
-TERMINAL = ("converged", "max_iter", "diverged")
+TERMINAL = train.TERMINAL
 
 _ids = itertools.count(1)
 
