@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 
 from logit_gui.cli import main
-from logit_gui.render.command import PANEL_IDS
+from logit_gui.render.panels import panel_ids
+
+PANEL_IDS = panel_ids()
 
 
 def _image(path):
@@ -26,9 +28,12 @@ def _image(path):
 
 
 def test_the_command_line_panel_list_is_the_registry(qapp):
-    from logit_gui.render.panel import registry
+    """Every panel module registers one panel named after it; "all" is the app's opening set."""
+    from logit_gui.render.panel import default_panels, registry
 
-    assert tuple(registry()) == PANEL_IDS
+    assert sorted(registry()) == PANEL_IDS
+    assert all(spec.id == pid for pid, spec in registry().items())
+    assert default_panels() == ["boundary", "loss", "sigmoid"]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -39,6 +44,7 @@ def test_every_panel_renders_in_each_theme(tmp_path, capsys, qapp, panel, theme)
     assert rc == 0, capsys.readouterr().err
     a = _image(out)
     assert a.shape[:2] == ((600, 800) if panel != "all" else (800, 1400))
+    assert "Traceback" not in capsys.readouterr().err
     bg = np.array([255, 255, 255] if theme == "light" else [0x16, 0x18, 0x1d])
     assert np.all(a[2, 2] == bg)  # the corner is the theme's background
     # not blank: a good share of pixels differ from the background (curves, text, heatmap)
@@ -101,6 +107,7 @@ def test_given_no_data_options_render_draws_the_apps_opening_scenario(qapp, tmp_
     (["--out", "fig.gif"], ["fig.gif", "unknown image format"]),
     (["--out", "fig"], ["fig", "unknown image format"]),
     (["--out", "fig.png", "--panel", "nope"], ["unknown panel", "nope"]),
+    (["--out", "fig.png", "--panel", "loss,nope"], ["unknown panel", "nope"]),
     (["--out", "fig.png", "--scale", "9"], ["--scale", "between 1 and 4"]),
     (["--out", "fig.png", "--size", "big"], ["--size"]),
     (["--out", ""], ["empty"]),
@@ -145,3 +152,9 @@ def test_render_never_opens_a_window_whatever_display_says(tmp_path):
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert out.stat().st_size > 10_000
+
+
+def test_a_list_of_panels_is_one_figure(tmp_path, qapp):
+    out = tmp_path / "two.png"
+    assert main(["render", "--panel", "loss,sigmoid", "--iterations", "5", "--out", str(out)]) == 0
+    assert _image(out).shape[:2] == (800, 1400)

@@ -214,21 +214,31 @@ class MainWindow(QMainWindow):
         self.panel_docks: dict[str, PanelDock] = {}
         display = self.controller.settings.display
         theme = self.theme()
-        prev = None
-        for i, (pid, spec) in enumerate(registry().items()):
+        placed = []   # the panels the app opens with: the first on the left, the others stacked right
+        extra = []    # the others: tabbed behind the last one, hidden until the View menu shows them
+        for pid, spec in registry().items():
             dock = PanelDock(spec, theme, display.options(pid, spec.Options), self)
             dock.optionsChanged.connect(self._on_panel_options)
             dock.exportRequested.connect(lambda pid: self.export_dialog(pid))
             dock.copyRequested.connect(self.copy_image)
             dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._redraw_dock(d))
-            if i == 0:
-                self.addDockWidget(Qt.RightDockWidgetArea, dock)
-            elif i == 1:
-                self.splitDockWidget(prev, dock, Qt.Horizontal)
+            if spec.default:
+                if not placed:
+                    self.addDockWidget(Qt.RightDockWidgetArea, dock)
+                else:
+                    self.splitDockWidget(placed[-1], dock, Qt.Horizontal if len(placed) == 1 else Qt.Vertical)
+                placed.append(dock)
             else:
-                self.splitDockWidget(prev, dock, Qt.Vertical)
-            prev = dock
+                extra.append(dock)
             self.panel_docks[pid] = dock
+        for dock in extra:
+            if placed:
+                self.tabifyDockWidget(placed[-1], dock)
+            else:
+                self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            dock.hide()
+        if placed:
+            placed[-1].raise_()
 
     def _build_docks(self) -> None:
         self.controls = ControlPanel(self.actions)

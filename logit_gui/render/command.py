@@ -25,10 +25,7 @@ import dataclasses
 import os
 import re
 
-__all__ = ["add_parser", "run", "PANEL_IDS"]
-
-#: the registered panels (the registry itself imports Qt; this list is checked against it in the tests)
-PANEL_IDS = ("boundary", "loss", "sigmoid")
+__all__ = ["add_parser", "run", "panel_choice"]
 
 _DATA_SOURCES = ("csv", "npz", "dataset")
 _RUN_DESTS: dict = {}
@@ -78,8 +75,11 @@ def add_parser(sub, add_run_options) -> argparse.ArgumentParser:
             action.default = argparse.SUPPRESS
     r.add_argument("--iterations", type=_iterations, default=100, metavar="N",
                    help="iterations to train before drawing (default 100)")
-    r.add_argument("--panel", default="all", metavar="NAME|all",
-                   help="the panel to draw: " + ", ".join(PANEL_IDS) + ", or all (default)")
+    from .panels import panel_ids  # module names: no Qt imported
+
+    r.add_argument("--panel", default="all", metavar="NAME[,NAME…]|all",
+                   help="the panel(s) to draw: " + ", ".join(panel_ids())
+                        + "; or all (default): the panels the app opens with")
     r.add_argument("--out", required=True, metavar="FILE", help="the figure: .png, .svg or .pdf")
     r.add_argument("--scale", type=_scale, default=1.0, metavar="S",
                    help="PNG: 1 to 4 times the size; lines, markers and text grow with it (default 1)")
@@ -89,6 +89,22 @@ def add_parser(sub, add_run_options) -> argparse.ArgumentParser:
     r.add_argument("--size", type=_size, metavar="WxH",
                    help="figure size in pixels before --scale (default 800x600 for one panel, 1400x800 for all)")
     return r
+
+
+def panel_choice(text: str) -> list[str] | None:
+    """The panel ids named by ``--panel`` (None for "all"); DataError for an unknown one."""
+    from logit_gui.core.errors import DataError
+
+    from .panels import panel_ids
+
+    if text.strip() == "all":
+        return None
+    known = panel_ids()
+    ids = [p.strip() for p in text.split(",") if p.strip()]
+    bad = [p for p in ids if p not in known]
+    if bad or not ids:
+        raise DataError(f"--panel: unknown panel {(bad or [text])[0]!r} (panels: {', '.join(known)}, all)")
+    return list(dict.fromkeys(ids))
 
 
 def settings_for(args, train_settings):
@@ -130,8 +146,7 @@ def run(args, train_settings) -> int:
 
     from .export import format_of
 
-    if args.panel != "all" and args.panel not in PANEL_IDS:
-        raise DataError(f"--panel: unknown panel {args.panel!r} (panels: {', '.join(PANEL_IDS)}, all)")
+    chosen = panel_choice(args.panel)
     check_output(args.out)  # '' first: "empty", not "unknown format"
     fmt = format_of(args.out)  # before training: a bad place is reported at once
     settings = settings_for(args, train_settings)
@@ -149,11 +164,11 @@ def run(args, train_settings) -> int:
 
     from .export import write_figure
     from .figure import Figure, panel_size
-    from .panel import registry
+    from .panel import default_panels, registry
     from .theme import get_theme
 
     reg = registry()
-    ids = list(reg) if args.panel == "all" else [args.panel]
+    ids = default_panels() if chosen is None else chosen
     scale = args.scale if fmt == "png" else 1.0
     w, h = args.size or panel_size(len(ids))
     theme = get_theme(args.theme, presentation=args.presentation, scale=scale)

@@ -14,8 +14,8 @@ A panel is
 :func:`register` records a spec once; the registry feeds the app's View menu
 and panel docks, the export dialog and ``logit-gui render --panel``. Adding a
 panel: a compute module in ``model/frames/``, an item module in
-``render/panels/`` that calls :func:`register`, and its import in
-``render/panels/__init__.py``.
+``render/panels/`` that calls :func:`register` — both modules named after the
+panel's id. Nothing else changes: the registry imports every module it finds there.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .theme import Theme
 
-__all__ = ["PanelSpec", "PanelItem", "register", "registry", "get_spec", "option_fields",
+__all__ = ["PanelSpec", "PanelItem", "register", "registry", "default_panels", "get_spec", "option_fields",
            "color", "pen", "brush", "font", "style_plot", "cache", "roomy_axis"]
 
 _REGISTRY: dict[str, "PanelSpec"] = {}
@@ -38,12 +38,14 @@ _REGISTRY: dict[str, "PanelSpec"] = {}
 
 @dataclass(frozen=True)
 class PanelSpec:
-    id: str
+    id: str               # also the name of its modules: model/frames/<id>.py, render/panels/<id>.py
     title: str
     Options: type
     compute: Callable
     item: type            # a PanelItem subclass
     tooltip: str = ""
+    order: int = 100      # place in the View menu, the default layout and ``--panel all``
+    default: bool = False  # shown when the app opens (and drawn by ``render --panel all``)
 
 
 def register(spec: PanelSpec) -> PanelSpec:
@@ -54,10 +56,16 @@ def register(spec: PanelSpec) -> PanelSpec:
 
 
 def registry() -> dict[str, PanelSpec]:
-    """Every registered panel, in registration order (the default layout's order)."""
-    from . import panels  # noqa: F401 - the panel modules register themselves
+    """Every registered panel, by ``order`` (the View menu's and the default layout's order)."""
+    from .panels import load_all
 
-    return dict(_REGISTRY)
+    load_all()  # the panel modules register themselves
+    return dict(sorted(_REGISTRY.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+def default_panels() -> list[str]:
+    """The panels the app opens with (``render --panel all``)."""
+    return [pid for pid, spec in registry().items() if spec.default]
 
 
 def get_spec(panel_id: str) -> PanelSpec:

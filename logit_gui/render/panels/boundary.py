@@ -188,7 +188,7 @@ def _set_pairs(item, segs) -> None:
 
 
 SPEC = register(PanelSpec(
-    id="boundary", title="Data and decision boundary", Options=frames.BoundaryOptions,
+    id="boundary", order=10, default=True, title="Data and decision boundary", Options=frames.BoundaryOptions,
     compute=frames.compute, item=BoundaryItem,
     tooltip="Colour: the model's probability p(x) = σ(wᵀφ(x) + b) of class 1 (binary), or each class's\n"
             "colour weighted by its softmax probability. Bold line: p = 0.5, the decision boundary.\n"

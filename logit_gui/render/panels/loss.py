@@ -122,7 +122,7 @@ class LossItem(PanelItem):
 
 
 SPEC = register(PanelSpec(
-    id="loss", title="Loss per iteration", Options=frames.LossOptions, compute=frames.compute, item=LossItem,
+    id="loss", order=20, default=True, title="Loss per iteration", Options=frames.LossOptions, compute=frames.compute, item=LossItem,
     tooltip="Objective J(θ) = (1/Σs) Σ sᵢ [log(1 + e^{zᵢ}) − yᵢ zᵢ] + (λ₂/2)‖w‖² + λ₁‖w‖₁ per iteration:\n"
             "train (solid), test (dashed). The vertical line marks the iterate shown.",
 ))

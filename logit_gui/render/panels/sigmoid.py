@@ -121,7 +121,7 @@ class SigmoidItem(PanelItem):
 
 
 SPEC = register(PanelSpec(
-    id="sigmoid", title="The sigmoid and every sample", Options=frames.SigmoidOptions, compute=frames.compute,
+    id="sigmoid", order=30, default=True, title="The sigmoid and every sample", Options=frames.SigmoidOptions, compute=frames.compute,
     item=SigmoidItem,
     tooltip="The logistic function σ(z) = 1 / (1 + e^{−z}) with every sample at its logit z = wᵀφ(x) + b:\n"
             "on the curve at σ(zᵢ) and at its label yᵢ ∈ {0, 1}. z > 0 predicts class 1.",
