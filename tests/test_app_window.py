@@ -55,7 +55,10 @@ FAST = Settings(
     RunSettings(speed=None, max_iter=20_000, tol=1e-5),
 )
 
-ENDLESS = Settings(FAST.data, FAST.model, FAST.optimizer, RunSettings(speed=None, max_iter=10**7, tol=0.0))
+# a run that goes on for minutes: a small step (with a large one the core would soon stop it as
+# "stalled", when no step makes progress at machine precision)
+ENDLESS = Settings(FAST.data, FAST.model, OptimizerSettings("gd", (("lr", 0.02),)),
+                   RunSettings(speed=None, max_iter=10**7, tol=0.0))
 
 
 @pytest.fixture

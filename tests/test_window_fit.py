@@ -122,3 +122,40 @@ def test_the_icon_is_found_and_every_package_is_installed():
     listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(root).parts) for p in (root / "logit_gui").rglob("__init__.py")}
     assert found <= listed, found - listed
+
+
+def test_a_shared_option_moves_every_panel_that_has_it(qtbot, store):
+    """The threshold is one value for all panels: setting it in one sets it in the others."""
+    from dataclasses import dataclass, field
+
+    from logit_gui.model.requests import SetThreshold
+
+    w = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+
+    @dataclass(frozen=True)
+    class WithThreshold:
+        threshold: float = field(default=0.5, metadata={"range": (0.0, 1.0), "step": 0.01})
+
+    w._on_panel_request(SetThreshold(0.3))
+    assert w.controller.settings.display.threshold == 0.3
+    assert w.controller.settings.display.options("anything", WithThreshold).threshold == 0.3
+
+
+def test_a_panel_can_ask_to_restart_from_a_point(qtbot, store):
+    import numpy as np
+
+    from logit_gui.model.requests import RestartFrom
+
+    w = MainWindow(CASES["moons"], store=store)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    c = w.controller
+    obj = c.problem.objective
+    coef = np.full((obj.m, obj.d), 0.25)
+    w.panel_docks["boundary"].item.requested.emit(RestartFrom(coef, np.array([0.5])))
+    qtbot.waitUntil(lambda: c.run.history[0].coef[0, 0] == 0.25, timeout=10_000)
+    assert len(c.run.history) == 1 and c.run.history[0].intercept[0] == 0.5

@@ -23,6 +23,8 @@ import math
 import time
 import weakref
 
+import numpy as np
+
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from logit_gui.core.errors import LogitError
@@ -77,7 +79,6 @@ class Controller(QObject):
         self._last_draw = 0.0
         self.frame_seconds = 0.0  # what the latest frame cost, painting included (benchmark)
         self._frame_open = False
-        self._playing = False
         self._closed = False
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
@@ -87,6 +88,8 @@ class Controller(QObject):
         self.trainer.stopped.connect(self._on_stopped)
         self.trainer.failed.connect(self._on_failed)
         self.trainer.paused.connect(self._on_paused)
+        # "playing" is the trainer process's state (the worker derives it): relayed, never copied
+        self.trainer.playingChanged.connect(self.playingChanged)
         self.trainer.set_speed(self.settings.run.speed)
         self.trainer.start()
         # never leave the thread running into interpreter shutdown (that aborts with
@@ -130,7 +133,6 @@ class Controller(QObject):
         self.cursor.follow_newest(run.history)
         self.frame = None
         self.trainer.set_run(run, play=play and not run.finished)
-        self._set_playing(play and not run.finished)
         self._lipschitz_text()
         self.historyChanged.emit(run.history)
         self._draw()
@@ -152,7 +154,7 @@ class Controller(QObject):
     def apply_data(self, d: DataSettings) -> bool:
         """New data, split, features or plane: rebuild and reset the run."""
         settings = dataclasses.replace(self.settings, data=d)
-        playing = self._playing
+        playing = self.trainer.playing
         try:
             self.load(settings)
         except LogitError as e:
@@ -193,7 +195,7 @@ class Controller(QObject):
 
     def _switch(self, problem, settings: Settings, label: str) -> bool:
         """A new optimizer on ``problem``: continue from the cursor's weights or restart."""
-        playing = self._playing
+        playing = self.trainer.playing
         index, it = self.run.history.locate(None if self.cursor.follow else self.cursor.k)
         cut = index + 1  # continuing from an earlier iterate drops the later ones (a branch)
         obj = problem.objective
@@ -239,7 +241,7 @@ class Controller(QObject):
     # ------------------------------------------------------------------
     @property
     def playing(self) -> bool:
-        return self._playing
+        return self.trainer.playing
 
     @property
     def current_iterate(self):
@@ -263,22 +265,22 @@ class Controller(QObject):
                 "converged": "converged (‖∇J‖∞ ≤ tol): lower the tolerance or press R to reset",
                 "max_iter": "reached max iterations: raise the limit or press R to reset",
                 "diverged": "diverged: lower the learning rate and press R to reset",
-            }[st]
+                "stalled": "stalled: no step makes progress at machine precision (the log says why); "
+                           "change a setting or press R to reset",
+            }.get(st, f"{st}: change a setting or press R to reset")
             self.cursor.follow = True
             self._draw()
             self.message.emit(hint, "warning" if st == "diverged" else "info")
             return
         self.cursor.follow = True
         self.trainer.play()
-        self._set_playing(True)
 
     def pause(self) -> None:
         self.trainer.pause()
-        self._set_playing(False)
         self._request_draw()
 
     def toggle(self) -> None:
-        if self._playing:
+        if self.trainer.playing:
             self.pause()
         else:
             self.play()
@@ -287,7 +289,7 @@ class Controller(QObject):
         """Forward one iterate: the next recorded one, or (at the end) exactly one new one."""
         if self.run is None:
             return
-        if self._playing:
+        if self.trainer.playing:
             self.pause()
             return
         n = len(self.run.history)
@@ -302,12 +304,12 @@ class Controller(QObject):
         self.trainer.request_step()
 
     def back(self) -> None:
-        if self._playing:
+        if self.trainer.playing:
             self.pause()
         self._seek(self.cursor.position(self.run.history) - 1)
 
     def first(self) -> None:
-        if self._playing:
+        if self.trainer.playing:
             self.pause()
         self._seek(0)
 
@@ -319,7 +321,7 @@ class Controller(QObject):
         """Show history entry ``index`` (the timeline slider); pauses a running trainer."""
         if self.run is None:
             return
-        if self._playing and index < len(self.run.history) - 1:
+        if self.trainer.playing and index < len(self.run.history) - 1:
             self.pause()
         self._seek(index)
 
@@ -331,13 +333,34 @@ class Controller(QObject):
         """Start the run again from θ = 0 with the current settings (keeps playing if it was)."""
         if self.problem is None:
             return
-        playing = self._playing
+        playing = self.trainer.playing
         try:
             run = self._new_run(self.problem, self.settings.optimizer, self.settings.run)
         except LogitError as e:
             self._error(str(e))
             return
         self._install(run, play=playing)
+
+    def restart_from(self, coef, intercept) -> bool:
+        """Start the run again from the given weights with the current settings (keeps
+        playing if it was): a click in the loss landscape."""
+        if self.problem is None:
+            return False
+        obj = self.problem.objective
+        coef, intercept = np.asarray(coef, dtype=float), np.asarray(intercept, dtype=float)
+        if coef.shape != (obj.m, obj.d):
+            self._error(f"cannot start from weights of shape {coef.shape}: the model has {(obj.m, obj.d)}")
+            return False
+        playing = self.trainer.playing
+        try:
+            run = self._new_run(self.problem, self.settings.optimizer, self.settings.run,
+                                theta0=obj.join(coef, intercept))
+        except LogitError as e:
+            self._error(str(e))
+            return False
+        self._install(run, play=playing)
+        self.message.emit("restarted from the chosen point", "info")
+        return True
 
     def shutdown(self) -> None:
         """Stop the trainer thread and wait for it (call before the application quits)."""
@@ -359,7 +382,6 @@ class Controller(QObject):
     def _on_stopped(self, run_id: int, status: str) -> None:
         if self.run is None or run_id != self.run.id:
             return
-        self._set_playing(False)
         self._draw()
         it = self.run.history.latest
         if status == "diverged":
@@ -377,7 +399,6 @@ class Controller(QObject):
     def _on_failed(self, run_id: int, text: str) -> None:
         if self.run is None or run_id != self.run.id:
             return
-        self._set_playing(False)
         self._error(f"the optimizer failed: {text}")
 
     # ------------------------------------------------------------------
@@ -426,7 +447,7 @@ class Controller(QObject):
             return
         it = self.frame.iterate
         h = self.run.history
-        status = RunStatus.of(it, run_status=self.run.status, playing=self._playing,
+        status = RunStatus.of(it, run_status=self.run.status, playing=self.trainer.playing,
                               newest=self.cursor.index >= len(h) - 1)
         self.statusChanged.emit({
             "k": it.k,
@@ -442,11 +463,6 @@ class Controller(QObject):
             "status": status,  # a RunStatus: the chip renders it, nothing parses it back
             "method": it.method,
         })
-
-    def _set_playing(self, on: bool) -> None:
-        if on != self._playing:
-            self._playing = on
-            self.playingChanged.emit(on)
 
     def _error(self, text: str) -> None:
         log.error(text)

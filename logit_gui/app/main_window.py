@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
             dock.optionsChanged.connect(self._on_panel_options)
             dock.exportRequested.connect(lambda pid: self.export_dialog(pid))
             dock.copyRequested.connect(self.copy_image)
+            dock.requested.connect(self._on_panel_request)
             dock.visibilityChanged.connect(lambda visible, d=dock: visible and self._redraw_dock(d))
             if spec.default:
                 if not placed:
@@ -379,8 +380,32 @@ class MainWindow(QMainWindow):
             dock.draw(c.view, c.run.history, c.frame)
 
     def _on_panel_options(self, pid: str, options) -> None:
-        self.controller.set_display(self.controller.settings.display.with_options(pid, options))
-        self._redraw_dock(self.panel_docks[pid])
+        old = self.controller.settings.display
+        display = old.with_options(pid, options)
+        self.controller.set_display(display)
+        shared = [n for n in display.SHARED if getattr(display, n) != getattr(old, n)]
+        for other, dock in self.panel_docks.items():
+            if other == pid or shared:  # a shared option (the threshold) moves every panel that has it
+                dock.set_options(display.options(other, dock.spec.Options))
+                if dock.isVisible():
+                    self._redraw_dock(dock)
+
+    def _on_panel_request(self, request) -> None:
+        """A panel asks for something (model/requests.py): the controller does it."""
+        from logit_gui.model.requests import RestartFrom, SetThreshold
+
+        if isinstance(request, RestartFrom):
+            self.controller.restart_from(request.coef, request.intercept)
+        elif isinstance(request, SetThreshold):
+            import dataclasses
+
+            display = dataclasses.replace(self.controller.settings.display,
+                                          threshold=min(1.0, max(0.0, float(request.threshold))))
+            self.controller.set_display(display)
+            for pid, dock in self.panel_docks.items():
+                dock.set_options(display.options(pid, dock.spec.Options))
+                if dock.isVisible():
+                    self._redraw_dock(dock)
 
     @staticmethod
     def _set_text(label: QLabel, text: str) -> None:

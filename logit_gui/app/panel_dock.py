@@ -14,7 +14,20 @@ from dataclasses import fields, replace
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from logit_gui.render.panel import PanelSpec
 from logit_gui.render.theme import Theme
@@ -24,6 +37,7 @@ __all__ = ["PanelDock"]
 
 class PanelDock(QDockWidget):
     optionsChanged = Signal(str, object)   # panel id, its new Options
+    requested = Signal(object)             # a request of the panel's (logit_gui.model.requests)
     exportRequested = Signal(str)          # panel id
     copyRequested = Signal(str)            # panel id
 
@@ -43,15 +57,22 @@ class PanelDock(QDockWidget):
         bar.setContentsMargins(6, 0, 6, 0)
         bar.setSpacing(10)
         self.option_boxes: dict[str, QCheckBox] = {}
+        self.option_widgets: dict[str, object] = {}   # every option's widget, by field name
         for f in fields(spec.Options):
-            if not isinstance(f.default, bool):
+            w = self._option_widget(f)
+            if w is None:
                 continue
-            box = QCheckBox(f.metadata.get("label", f.name))
-            box.setObjectName(f"{spec.id}_{f.name}")
-            box.setToolTip(f.metadata.get("tip", ""))
-            box.toggled.connect(self._on_option)
-            bar.addWidget(box)
-            self.option_boxes[f.name] = box
+            label = f.metadata.get("label", f.name)
+            if not isinstance(f.default, bool):
+                lab = QLabel(label)
+                lab.setToolTip(f.metadata.get("tip", ""))
+                bar.addWidget(lab)
+            w.setObjectName(f"{spec.id}_{f.name}")
+            w.setToolTip(f.metadata.get("tip", ""))
+            bar.addWidget(w)
+            self.option_widgets[f.name] = w
+            if isinstance(f.default, bool):
+                self.option_boxes[f.name] = w
         bar.addStretch(1)
         self.readout = QLabel("")
         self.readout.setObjectName(f"{spec.id}_readout")
@@ -74,6 +95,33 @@ class PanelDock(QDockWidget):
         self.set_options(options)
         self._proxy = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse)
 
+    def _option_widget(self, f):
+        """A widget for one option: bool → check box; a ``choices`` list → combo box;
+        float with a ``range`` → slider (its value shown beside it); int → spin box."""
+        meta, default = f.metadata, f.default
+        if isinstance(default, bool):
+            w = QCheckBox(meta.get("label", f.name))
+            w.toggled.connect(self._on_option)
+            return w
+        if "choices" in meta:
+            w = QComboBox()
+            for value, text in meta["choices"]:
+                w.addItem(text, value)
+            w.currentIndexChanged.connect(self._on_option)
+            return w
+        if isinstance(default, float) and "range" in meta:
+            lo, hi = meta["range"]
+            w = _FloatSlider(lo, hi, meta.get("step", (hi - lo) / 100))
+            w.valueChanged.connect(self._on_option)
+            return w
+        if isinstance(default, int):
+            w = QSpinBox()
+            lo, hi = meta.get("range", (0, 10**6))
+            w.setRange(int(lo), int(hi))
+            w.valueChanged.connect(self._on_option)
+            return w
+        return None
+
     # ------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
         """Build the panel's items for ``theme`` (the old ones go)."""
@@ -85,6 +133,7 @@ class PanelDock(QDockWidget):
         # a top-level item that changes its size hint (a legend wrapping) resizes itself to
         # its preferred size: keep it the size of the view
         self.item.geometryChanged.connect(self._refit)
+        self.item.requested.connect(self.requested)
         if view is not None:
             self.item.set_view(view)
 
@@ -96,10 +145,16 @@ class PanelDock(QDockWidget):
     def set_options(self, options) -> None:
         """Show ``options`` in the bar (no signal)."""
         self.options = options
-        for name, box in self.option_boxes.items():
-            box.blockSignals(True)
-            box.setChecked(bool(getattr(options, name)))
-            box.blockSignals(False)
+        for name, w in self.option_widgets.items():
+            value = getattr(options, name)
+            w.blockSignals(True)
+            if isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(value)))
+            else:
+                w.setValue(value)
+            w.blockSignals(False)
 
     def set_view(self, view) -> None:
         self.item.set_view(view)
@@ -112,8 +167,15 @@ class PanelDock(QDockWidget):
         self.item.draw(history, frame, data)
 
     # ------------------------------------------------------------------
-    def _on_option(self) -> None:
-        values = {name: box.isChecked() for name, box in self.option_boxes.items()}
+    def _on_option(self, *_) -> None:
+        values = {}
+        for name, w in self.option_widgets.items():
+            if isinstance(w, QCheckBox):
+                values[name] = w.isChecked()
+            elif isinstance(w, QComboBox):
+                values[name] = w.currentData()
+            else:
+                values[name] = w.value()
         self.options = replace(self.options, **values)
         self.optionsChanged.emit(self.spec.id, self.options)
 
@@ -132,3 +194,47 @@ class PanelDock(QDockWidget):
         menu.addAction("Export…", lambda: self.exportRequested.emit(self.spec.id))
         menu.addAction("Copy image", lambda: self.copyRequested.emit(self.spec.id))
         menu.popup(self.graphics.mapToGlobal(pos))
+
+
+class _FloatSlider(QWidget):
+    """A slider over [lo, hi] in steps of ``step``, with a spin box showing the exact value."""
+
+    valueChanged = Signal(float)
+
+    def __init__(self, lo: float, hi: float, step: float, parent=None):
+        super().__init__(parent)
+        self.lo, self.step = float(lo), float(step)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.slider = QSlider(Qt.Horizontal)
+        self.slider.setRange(0, max(1, round((hi - lo) / step)))
+        self.slider.setMinimumWidth(90)
+        self.box = QDoubleSpinBox()
+        self.box.setRange(lo, hi)
+        self.box.setSingleStep(step)
+        self.box.setDecimals(max(0, len(f"{step:g}".split(".")[-1]) if "." in f"{step:g}" else 0))
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.box)
+        self.slider.valueChanged.connect(lambda i: self._set(self.lo + i * self.step, emit=True))
+        self.box.valueChanged.connect(lambda v: self._set(v, emit=True))
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setToolTip(text)
+        self.slider.setToolTip(text)
+        self.box.setToolTip(text)
+
+    def value(self) -> float:
+        return float(self.box.value())
+
+    def setValue(self, v: float) -> None:  # noqa: N802
+        self._set(v, emit=False)
+
+    def _set(self, v: float, emit: bool) -> None:
+        for w in (self.slider, self.box):
+            w.blockSignals(True)
+        self.box.setValue(v)
+        self.slider.setValue(round((v - self.lo) / self.step))
+        for w in (self.slider, self.box):
+            w.blockSignals(False)
+        if emit:
+            self.valueChanged.emit(self.value())

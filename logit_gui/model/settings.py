@@ -82,23 +82,35 @@ class DisplaySettings:
     ``panels`` is ``((panel id, ((option, value), ...)), ...)``: plain values, so
     the settings stay hashable and a session file can keep them. Read one panel's
     options with :meth:`options`, change them with :meth:`with_options`.
+
+    Options named in :data:`SHARED` (the decision threshold) are one value for
+    every panel: a panel whose ``Options`` has such a field reads it from here,
+    and setting it in one panel sets it for all (the ROC curve's threshold moves
+    the boundary's p = t contour and the confusion matrix).
     """
 
     theme: str = "light"
     presentation: bool = False
     panels: tuple = ()
+    threshold: float = 0.5   # the decision threshold t: predict class 1 when p ≥ t (binary)
+
+    #: option names that are display-wide, not per panel
+    SHARED = ("threshold",)
 
     def options(self, panel_id: str, cls):
         """Panel ``panel_id``'s options as its ``cls`` (a dataclass); unknown names are ignored."""
         stored = dict(dict(self.panels).get(panel_id, ()))
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in stored.items() if k in names})
+        values = {k: v for k, v in stored.items() if k in names and k not in self.SHARED}
+        values.update({k: getattr(self, k) for k in self.SHARED if k in names})
+        return cls(**values)
 
     def with_options(self, panel_id: str, options) -> "DisplaySettings":
-        items = tuple((f.name, getattr(options, f.name)) for f in fields(options))
+        own = tuple((f.name, getattr(options, f.name)) for f in fields(options) if f.name not in self.SHARED)
+        shared = {f.name: getattr(options, f.name) for f in fields(options) if f.name in self.SHARED}
         panels = dict(self.panels)
-        panels[panel_id] = items
-        return replace(self, panels=tuple(sorted(panels.items())))
+        panels[panel_id] = own
+        return replace(self, panels=tuple(sorted(panels.items())), **shared)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from typing import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -178,7 +178,12 @@ def set_label(plot: pg.PlotItem, theme: Theme, axis: str, text: str) -> None:
 
 class PanelItem(pg.GraphicsLayout):
     """Base of every panel's item tree. Subclasses build their items in
-    ``__init__`` (once) and override :meth:`set_view` and :meth:`update_data`."""
+    ``__init__`` (once) and override :meth:`set_view` and :meth:`update_data`.
+    A panel asks the window to act (restart from a clicked point, move the
+    threshold) by emitting :attr:`requested` with a value from
+    :mod:`logit_gui.model.requests`; offscreen (``render``) nobody listens."""
+
+    requested = Signal(object)
 
     def __init__(self, theme: Theme):
         super().__init__()
