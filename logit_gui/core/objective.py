@@ -811,7 +811,9 @@ def separating_direction(M, *, sign=None, negate=False, max_major=None, seed=0):
     many steps, each a product of R with the current point and a small
     least-squares solve on at most p + 1 rows. Run first on a random subset
     (non-separable there means non-separable everywhere), then on all rows,
-    warm-started. None also when the budget runs out without an answer.
+    warm-started. None also when it cannot tell: the budget runs out, or the
+    margin is too thin for the nearest point to be computed to the accuracy
+    that shows it separates.
     """
     n, p = M.shape
     if p == 0:
@@ -825,13 +827,14 @@ def separating_direction(M, *, sign=None, negate=False, max_major=None, seed=0):
         return R
 
     rng = np.random.default_rng(seed)
-    all_idx = np.arange(n)
-    sub = all_idx if n <= _SEP_SAMPLE else np.sort(rng.choice(n, _SEP_SAMPLE, replace=False))
-    # scale-free: rows normalized by the largest |entry| of each column
-    colmax = np.max(np.abs(M), axis=0)
+    sub = np.arange(n) if n <= _SEP_SAMPLE else np.sort(rng.choice(n, _SEP_SAMPLE, replace=False))
+    R = rows(sub)
+    # scale-free: columns divided by their largest |entry| in the subset (any
+    # positive scaling gives the same answer; the check on all rows is exact)
+    colmax = np.max(np.abs(R), axis=0)
     colmax[~(colmax > 0)] = 1.0
     inv = 1.0 / colmax
-    w = _min_norm_point(rows(sub) * inv, max_major)
+    w = _min_norm_point(R * inv, max_major)
     if w is None:
         return None
     if sub.size < n:

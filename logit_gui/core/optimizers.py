@@ -287,6 +287,7 @@ class GD(Optimizer):
         theta = self.obj.prox_l1(self.theta - lr * self.g, lr)
         if np.array_equal(theta, self.theta):
             raise _Stalled(_unchanged(self.obj, self.theta, self.g, f"the step η = {lr:.3g}"))
+        _check_cycle(self, theta)
         self.theta = theta
         self.f, self.g = self.obj.value_grad(self.theta)
         return lr, self._info(), ()
@@ -367,9 +368,30 @@ class GDBacktracking(Optimizer):
             cand = None
         if cand is None or np.array_equal(cand, theta):
             raise _Stalled(_no_decrease(obj, theta, g, F, "gradient-step"))
+        _check_cycle(self, cand, t)
         self.t = t
         self.theta, self.f, self.g = cand, fc, gc
         return t, {"trials": tuple(trials), "t0": self.t0}, ()
+
+
+#: a deterministic step that leads back to one of the last CYCLE iterates (a
+#: cycle in the last bits, at the round-off floor) will repeat it forever
+CYCLE = 8
+
+
+def _check_cycle(opt, theta, state=()):
+    """Raise _Stalled when (θ, state) equals one of the last CYCLE ones: the
+    method's step depends on nothing else, so it would cycle for ever."""
+    recent = getattr(opt, "_recent", None)
+    if recent is None:
+        recent = opt._recent = deque(maxlen=CYCLE)
+    key = (theta.tobytes(), state)
+    for age, old in enumerate(reversed(recent), start=1):
+        if old == key:
+            raise _Stalled(
+                f"θ returned to the iterate {age} steps back: a cycle at the round-off floor "
+                f"(‖∇J‖∞ = {opt.obj.optimality(opt.theta, opt.g):.3g})")
+    recent.append(key)
 
 
 def _unchanged(obj, theta, g, what) -> str:
