@@ -109,7 +109,8 @@ def _add_run_options(t, *, render: bool = False) -> None:
     t.add_argument("--standardize", action="store_true", help="standardize features (population std, training data)")
     t.add_argument("--max-iter", type=_int_at_least("--max-iter", 0), default=1000, help="iteration budget (default 1000)")
     t.add_argument("--tol", type=_nonneg_float("--tol"), default=1e-6,
-                   help="stop when ‖∇J‖∞ ≤ tol (default 1e-6; 0 runs exactly --max-iter iterations)")
+                   help="stop when ‖∇J‖∞, each component per unit of its feature's RMS, ≤ tol "
+                        "(default 1e-6; 0: until --max-iter, unless the run stalls)")
     t.add_argument("--seed", type=int, default=0, help="seed for generators, the split and mini-batches")
     if render:
         return
@@ -248,6 +249,7 @@ def _cmd_train(args) -> int:
         "objective": last.objective,
         "test_objective": last.test_objective,
         "grad_norm": last.grad_norm,
+        "scaled_grad_norm": last.scaled_grad_norm,
         "classes": list(problem.classes),
         "feature_names": list(problem.feature_names),
         "coef": np.asarray(coef),
