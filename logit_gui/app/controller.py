@@ -200,16 +200,26 @@ class Controller(QObject):
         cut = index + 1  # continuing from an earlier iterate drops the later ones (a branch)
         obj = problem.objective
         can_continue = not settings.run.restart_on_change and it.coef.shape == (obj.m, obj.d)
+        dropped = len(self.run.history) - cut if can_continue else 0
+        r = settings.run
+        if can_continue and self.run.status == "max_iter" and it is self.run.history.latest:
+            # the old run spent its budget: the new setting gets a budget of its own, or nothing
+            # would move (J re-evaluated, the boundary where it was)
+            r = dataclasses.replace(r, max_iter=it.k + r.max_iter)
         try:
             if can_continue:
                 history = self.run.history.copy(upto=cut)
                 theta0 = obj.join(it.coef, it.intercept)
-                run = self._new_run(problem, settings.optimizer, settings.run, theta0=theta0,
+                run = self._new_run(problem, settings.optimizer, r, theta0=theta0,
                                     history=history, label=label)
             else:
-                run = self._new_run(problem, settings.optimizer, settings.run)
+                run = self._new_run(problem, settings.optimizer, r)
         except LogitError as e:
             self._error(str(e))
+            return False
+        except (ArithmeticError, ValueError, MemoryError) as e:  # numpy's LinAlgError is a ValueError
+            log.exception("could not start %s", settings.optimizer.method)
+            self._error(f"could not start {settings.optimizer.method}: {type(e).__name__}: {e}")
             return False
         if problem is not self.problem:
             self.problem = problem
@@ -220,6 +230,9 @@ class Controller(QObject):
         self._install(run, play=playing)
         if not can_continue and self.current_iterate is not None:
             self.message.emit("restarted from θ = 0", "info")
+        elif dropped > 0:
+            self.message.emit(f"continued from iteration {it.k}: the {dropped} later iterate"
+                              f"{'s' if dropped != 1 else ''} of the old run were dropped (a new branch)", "info")
         return True
 
     def open_csv(self, path: str):
@@ -228,8 +241,9 @@ class Controller(QObject):
 
         ds = read_csv(path)  # raises DataError with file, line and column
         self._csv_cache[("csv", path, None, False)] = ds
+        # a file's own features: no polynomial map until asked (the generators' default is cubic)
         d = dataclasses.replace(self.settings.data, source="csv", path=path, positive=None,
-                                view_features=None, degree=1 if ds.X.shape[1] > 2 else self.settings.data.degree)
+                                view_features=None, degree=1)
         settings = dataclasses.replace(self.settings, data=d)
         self.load(settings)  # raises LogitError: the caller reports it, the old data stay
         for w in ds.warnings:

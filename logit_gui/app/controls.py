@@ -74,6 +74,7 @@ class ControlPanel(QWidget):
     modelChanged = Signal()      # model kind, class weights, penalties, intercept
     optimizerChanged = Signal()  # method or one of its parameters
     runChanged = Signal()        # speed, max iterations, tolerance, restart-on-change
+    valueRejected = Signal(str)  # a typed value that was not taken, and why
 
     def __init__(self, actions: dict[str, QAction] | None = None, parent=None):
         super().__init__(parent)
@@ -101,6 +102,14 @@ class ControlPanel(QWidget):
         self._update_data_enabled()
         self._update_optimizer_rows()
         self._update_weights_enabled()
+        # Enter in a field commits it and hands the keyboard back to the window: Space and R
+        # then play and reset instead of typing into the field
+        from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit
+
+        for w in self.findChildren(QLineEdit) + self.findChildren(QAbstractSpinBox):
+            w.installEventFilter(self)
+        for w in self.findChildren(LogSlider):
+            w.rejected.connect(self.valueRejected)
 
     # ------------------------------------------------------------------
     # construction
@@ -490,6 +499,14 @@ class ControlPanel(QWidget):
         self.restart.toggled.connect(self._run_edited)
         self._speed_edited(self.speed.value(), emit=False)
         return g
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        from PySide6.QtCore import QEvent, QTimer
+
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            # the field takes the key first (it commits the value), then gives the focus up
+            QTimer.singleShot(0, obj.clearFocus)
+        return False
 
     # ------------------------------------------------------------------
     # reading

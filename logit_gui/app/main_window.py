@@ -356,6 +356,7 @@ class MainWindow(QMainWindow):
         ctl.modelChanged.connect(self._on_model_settings)
         ctl.optimizerChanged.connect(lambda: self._applied(c.apply_optimizer(ctl.optimizer_settings())))
         ctl.runChanged.connect(lambda: c.apply_run(ctl.run_settings()))
+        ctl.valueRejected.connect(lambda text: self._message(text, "warning"))
 
     # ------------------------------------------------------------------
     # controller → views
@@ -598,9 +599,23 @@ class MainWindow(QMainWindow):
         return box
 
     def save_image_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save image", "logit-gui.png", "PNG images (*.png)")
+        folder = str(self.store.value("export/folder", os.path.expanduser("~")))
+        path, _ = QFileDialog.getSaveFileName(self, "Save window image", os.path.join(folder, "logit-gui.png"),
+                                              "PNG images (*.png)")
         if path:
-            self.save_image(path, scale=2.0)  # crisp on a slide: text and lines scale too
+            self.store.setValue("export/folder", os.path.dirname(os.path.abspath(path)))
+            self.save_window_image(path)
+
+    def save_window_image(self, path: str, scale: float = 2.0) -> bool:
+        """Save the window as a PNG (crisp on a slide at 2×); a problem opens a dialog."""
+        try:
+            self.save_image(path, scale=scale)
+        except (LogitError, OSError) as e:
+            log.error("cannot save %s: %s", path, e)
+            self.error_box("Cannot save the image", str(e))
+            return False
+        self._message(f"saved {path}")
+        return True
 
     def save_image(self, path: str, scale: float = 1.0, widget: QWidget | None = None) -> QImage:
         """Render ``widget`` (default: the whole window) to a PNG at ``scale`` × its size.
@@ -617,8 +632,14 @@ class MainWindow(QMainWindow):
         painter.setRenderHint(QPainter.TextAntialiasing)
         w.render(painter, QPoint())
         painter.end()
-        if not img.save(path):
-            raise OSError(f"could not write {path}")
+        from PySide6.QtCore import QBuffer, QIODevice
+
+        from logit_gui.core.fileio import write_output
+
+        buf = QBuffer()
+        buf.open(QIODevice.WriteOnly)
+        img.save(buf, "PNG")
+        write_output(path, bytes(buf.data()))  # atomic; OutputError names the path
         return img
 
     # ------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDoubleValidator
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSlider, QWidget
@@ -62,6 +61,7 @@ class LogSlider(QWidget):
     """
 
     valueChanged = Signal(float)
+    rejected = Signal(str)   # a typed value that was not taken, and why (the field shows the value in use)
 
     STEPS = 240
 
@@ -78,9 +78,8 @@ class LogSlider(QWidget):
         self.edit = QLineEdit()
         self.edit.setFixedWidth(74)
         self.edit.setAlignment(Qt.AlignRight)
-        val = QDoubleValidator(0.0 if zero else lo, hi, 12, self.edit)
-        val.setNotation(QDoubleValidator.ScientificNotation)
-        self.edit.setValidator(val)
+        # no validator: one that knows the range would keep "0" or "1e999" in the field as
+        # "intermediate" input, never reporting it, while another value is in use
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.edit)
         self._sync(emit=False)
@@ -144,14 +143,20 @@ class LogSlider(QWidget):
 
     def _on_edit(self) -> None:
         text = self.edit.text().strip()
+        if text == fmt_value(self._value):
+            return
         try:
             v = float(text)
         except ValueError:
             self._sync(emit=False)
+            self.rejected.emit(f"{text!r} is not a number: kept {fmt_value(self._value)}")
             return
         lo = 0.0 if self.zero else 10.0 ** self.lo
-        if not (lo <= v <= 10.0 ** self.hi) or (not self.zero and v <= 0):
+        if not math.isfinite(v) or not (lo <= v <= 10.0 ** self.hi) or (not self.zero and v <= 0):
             self._sync(emit=False)
+            lo_text = "0" if self.zero else fmt_value(10.0 ** self.lo)
+            self.rejected.emit(f"{text} is outside {lo_text} … {fmt_value(10.0 ** self.hi)}: "
+                               f"kept {fmt_value(self._value)}")
             return
         changed = v != self._value
         self._value = v
