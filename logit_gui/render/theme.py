@@ -51,6 +51,9 @@ class Theme:
     guide_rgba: tuple     # z = 0, σ = ½ and setting-change lines
     legend_rgba: tuple    # a text box's fill
     heat_blend: float     # the probability map blended towards the background by this much
+    threshold_color: str  # the decision threshold t: the p = t contour, the operating points on ROC / PR
+    reference_color: str  # a reference model drawn with the shown one (the unweighted fit)
+    cell_color: str       # a confusion-matrix cell at rate 1 (rate 0: the background)
     font_pt: float = 11.0
     scale: float = 1.0
 
@@ -96,6 +99,14 @@ class Theme:
         rgb = rgb + (self.background_rgb() - rgb) * self.heat_blend
         return np.clip(rgb * 255.0, 0, 255).astype(np.ubyte)
 
+    def cell_rgb(self, R: np.ndarray) -> np.ndarray:
+        """Rates (…) in 0..1 → (…, 3) uint8: the background at 0, ``cell_color`` at 1
+        (linear in between; NaN, an empty row or column, is the background)."""
+        R = np.clip(np.nan_to_num(np.asarray(R, dtype=np.float64), nan=0.0), 0.0, 1.0)[..., None]
+        bg = self.background_rgb()
+        hi = np.array([int(self.cell_color[i:i + 2], 16) / 255.0 for i in (1, 3, 5)])
+        return np.clip((bg + (hi - bg) * R) * 255.0, 0, 255).astype(np.ubyte)
+
 
 LIGHT = Theme(
     name="light", background="#ffffff", foreground="#1f2328", muted="#555555", grid_alpha=0.18,
@@ -103,6 +114,7 @@ LIGHT = Theme(
     line_color="#111111", contour_rgba=(30, 30, 30, 110), ring_color="#000000",
     marker_edge_rgba=(20, 20, 20, 200), residual_rgba=(170, 170, 170, 200), guide_rgba=(0, 0, 0, 110),
     legend_rgba=(255, 255, 255, 200), heat_blend=0.45,
+    threshold_color="#007a5a", reference_color="#7b3294", cell_color="#0072b2",
 )
 
 DARK = Theme(
@@ -113,6 +125,7 @@ DARK = Theme(
     line_color="#f5f5f5", contour_rgba=(235, 235, 235, 110), ring_color="#ffffff",
     marker_edge_rgba=(240, 240, 240, 190), residual_rgba=(120, 120, 120, 200), guide_rgba=(255, 255, 255, 110),
     legend_rgba=(22, 24, 29, 200), heat_blend=0.55,
+    threshold_color="#2fcf9a", reference_color="#c9a0ff", cell_color="#56b4e9",
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
