@@ -316,7 +316,9 @@ def test_bad_csv_keeps_the_previous_data(make_window, qtbot, tmp_path):
     before = (c.problem, c.view, c.run)
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b,label\n1,2,x\n3,oops,y\n4,5,x\n")
-    assert w.open_csv(str(bad)) is False
+    with qtbot.waitSignal(w.dataDone, timeout=WAIT) as done:
+        w.open_csv(str(bad))
+    assert done.args == [False]
     box = w.findChild(QMessageBox, "error_box")
     assert box is not None and box.isVisible()
     assert "line 3" in box.text() and "'b'" in box.text()
@@ -327,7 +329,9 @@ def test_bad_csv_keeps_the_previous_data(make_window, qtbot, tmp_path):
     X = rng.normal(size=(60, 3))
     y = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
     good.write_text("u,v,w,label\n" + "\n".join(f"{a:.4f},{b:.4f},{d:.4f},{t}" for (a, b, d), t in zip(X, y, strict=True)))
-    assert w.open_csv(str(good)) is True
+    with qtbot.waitSignal(w.dataDone, timeout=WAIT) as done:
+        w.open_csv(str(good))
+    assert done.args == [True]
     assert c.problem.train.n + (c.problem.test.n if c.problem.test else 0) == 60
     assert c.view.labels[0].startswith("PC1")  # three inputs: the principal-component plane
     assert "good.csv" in w.controls.source.currentText()
@@ -390,11 +394,13 @@ def test_multiclass_and_real_data(make_window, qtbot):
     qtbot.waitUntil(lambda: c.dataset.name == "iris", timeout=WAIT)
     assert c.view.labels[0].startswith("PC1")
     assert "iris" in w.header.text()
-    w.controls.view_mode.setCurrentIndex(1)  # two chosen features instead
+    with qtbot.waitSignal(w.dataDone, timeout=WAIT):
+        w.controls.view_mode.setCurrentIndex(1)  # two chosen features instead
     assert c.view.labels == ("sepal length (cm)", "sepal width (cm)")
     # "virginica vs rest": a binary task on the same data
     pos = w.controls.positive
-    pos.setCurrentIndex(pos.findData("virginica"))
+    with qtbot.waitSignal(w.dataDone, timeout=WAIT):
+        pos.setCurrentIndex(pos.findData("virginica"))
     assert c.problem.kind == "binary" and str(c.problem.classes[1]) == "virginica"
     assert w.panel_docks['boundary'].item.colorbar.isVisible()
     assert pos.count() == 4 and pos.currentData() == "virginica"
@@ -568,22 +574,41 @@ def test_misclassified_samples_are_ringed_and_only_they(make_window, qtbot):
     qtbot.waitUntil(lambda: not rings.data["visible"].any(), timeout=WAIT)
 
 
-def test_slow_rebuilds_show_a_wait_cursor_and_say_what_they_do(make_window, qtbot):
-    from PySide6.QtWidgets import QApplication
+def test_data_are_built_off_the_gui_thread_and_the_old_data_stay_until_then(make_window, qtbot, monkeypatch):
+    """Building data (1e6 samples: seconds) must not freeze the window: the build runs in a
+    thread, a busy bar and a message say so, the event loop keeps running, the old data stay
+    until the new are ready; a newer change supersedes an older one."""
+    import threading
+
+    from logit_gui.model import pipeline
 
     w = make_window()
-    seen = []
-    real = w.controller.apply_data
+    c = w.controller
+    old = c.dataset
+    gate = threading.Event()
+    real = pipeline.load_source
+    threads = []
 
-    def spy(d):
-        seen.append((QApplication.overrideCursor() is not None
-                     and QApplication.overrideCursor().shape() == Qt.WaitCursor,
-                     w.statusBar().currentMessage()))
-        return real(d)
+    def slow(d, cache=None):
+        threads.append(threading.current_thread().name)
+        gate.wait(20)  # a build that takes as long as the test wants
+        return real(d, cache)
 
-    w.controller.apply_data = spy
+    monkeypatch.setattr(pipeline, "load_source", slow)
     w.controls.n.setValue(500)
-    qtbot.waitUntil(lambda: len(seen) == 1 and w.controller.dataset.n == 500, timeout=WAIT)
-    busy, text = seen[0]
-    assert busy and "building the data set (500 samples)" in text
-    assert QApplication.overrideCursor() is None  # restored
+    qtbot.waitUntil(lambda: w.build_progress.isVisible(), timeout=WAIT)
+    assert "building the data set" in w.statusBar().currentMessage()
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(10, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: bool(ticks), timeout=WAIT)  # the event loop runs while it builds
+    assert c.dataset is old  # the old data are still on screen
+    w.controls.n.setValue(600)  # supersedes the build of 500
+    with qtbot.waitSignal(w.dataDone, timeout=WAIT) as done:
+        gate.set()
+    assert done.args == [True]
+    qtbot.waitUntil(lambda: c.dataset.n == 600, timeout=WAIT)
+    assert not w.build_progress.isVisible()
+    assert threads and all(t == "logit-gui build" for t in threads)
+

@@ -152,7 +152,9 @@ def test_a_csv_opened_in_the_app_starts_with_linear_features(window, qtbot, tmp_
     X = rng.normal(size=(60, 2))
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
     path.write_text("a,b,label\n" + "".join(f"{a},{b},{c}\n" for (a, b), c in zip(X, y, strict=True)))
-    assert w.open_csv(str(path))
+    with qtbot.waitSignal(w.dataDone, timeout=WAIT) as done:
+        w.open_csv(str(path))
+    assert done.args == [True]
     assert w.controller.settings.data.degree == 1
     assert w.controls.degree.value() == 1
 

@@ -20,6 +20,7 @@ import atexit
 import dataclasses
 import logging
 import math
+import threading
 import time
 import weakref
 
@@ -59,6 +60,9 @@ class Controller(QObject):
     message = Signal(str, str)        # text, level ("info" | "warning" | "error")
     playingChanged = Signal(bool)
     lipschitzChanged = Signal(str)    # rich text for the optimizer group ("" when not gd-lipschitz)
+    building = Signal(str)            # a data set is being built off the GUI thread: what ("" when done)
+    dataApplied = Signal(bool, object)  # a background build ended: ok, and the data set read (or None)
+    _built = Signal(int, object, str)   # from the build thread: generation, result, error text
 
     def __init__(self, settings: Settings | None = None, parent=None, *, max_fps: float = MAX_FPS,
                  grid: int = 200, history_capacity: int = 4096):
@@ -76,6 +80,9 @@ class Controller(QObject):
         self.frame: Frame | None = None
         self.draws = 0            # frames drawn (for the benchmark)
         self._csv_cache: dict[str, object] = {}
+        self._build_gen = 0       # the newest background build; older results are dropped
+        self._done_gen = 0        # the newest build that has ended
+        self._built.connect(self._on_built)
         self._last_draw = 0.0
         self.frame_seconds = 0.0  # what the latest frame cost, painting included (benchmark)
         self._frame_open = False
@@ -151,18 +158,73 @@ class Controller(QObject):
     # ------------------------------------------------------------------
     # settings changed (from the control dock)
     # ------------------------------------------------------------------
-    def apply_data(self, d: DataSettings) -> bool:
-        """New data, split, features or plane: rebuild and reset the run."""
-        settings = dataclasses.replace(self.settings, data=d)
+    def apply_data(self, d: DataSettings) -> None:
+        """New data, split, features or plane: rebuild off the GUI thread, then reset the run.
+
+        The window stays responsive and keeps showing (and training) the old data until
+        the new are ready; ``building`` says what is being built, ``dataApplied`` when it
+        ends (with an error message on ``message`` if it failed: nothing changes then).
+        A newer change supersedes an older one still being built.
+        """
+        what = ("building the data set" if d.source not in ("csv", "npz")
+                else f"reading {pipeline.source_name(d)}")
+        self._start_build(dataclasses.replace(self.settings, data=d), what)
+
+    def _start_build(self, settings: Settings, what: str) -> None:
+        self._build_gen += 1
+        gen = self._build_gen
+        self.building.emit(what + "…")
+        threading.Thread(target=self._build_job, args=(gen, settings), name="logit-gui build",
+                         daemon=True).start()
+
+    def _build_job(self, gen: int, settings: Settings) -> None:
+        """In the build thread: data set, task, split, features, objective, the view's grid."""
+        try:
+            source, dataset = self._dataset(settings.data)
+            problem = self._problem(dataset, settings.data, settings.model)
+            view = make_view(problem, settings.data.view_features, grid=self.grid)
+            result, error = (settings, source, dataset, problem, view), ""
+        except LogitError as e:
+            result, error = None, str(e)
+        except MemoryError:
+            result, error = None, "not enough memory for this data set: fewer samples or a lower degree"
+        except Exception as e:  # a bug: said, logged with its traceback, the old data stay
+            log.exception("building the data set failed")
+            result, error = None, f"building the data set failed: {type(e).__name__}: {e}"
+        if not self._closed:
+            self._built.emit(gen, result, error)
+
+    def _on_built(self, gen: int, result, error: str) -> None:
+        if gen != self._build_gen or self._closed:
+            return  # superseded by a newer change
+        self._done_gen = gen
+        self.building.emit("")
+        if result is None:
+            self._error(error)
+            self.dataApplied.emit(False, None)
+            return
+        settings, source, dataset, problem, view = result
         playing = self.trainer.playing
         try:
-            self.load(settings)
+            run = self._new_run(problem, settings.optimizer, settings.run)
         except LogitError as e:
             self._error(str(e))
-            return False
+            self.dataApplied.emit(False, None)
+            return
+        self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
+        self.source_dataset = source
+        self.viewChanged.emit(view)
+        self._install(run, play=False)
         if playing:
             self.play()
-        return True
+        for w in source.warnings:
+            self.message.emit(w, "warning")
+        self.dataApplied.emit(True, source)
+
+    @property
+    def is_building(self) -> bool:
+        """A background build has been started and has not ended yet."""
+        return self._build_gen != self._done_gen
 
     def apply_model(self, m: ModelSettings) -> bool:
         """New model or penalty: continue from the current weights when the shapes allow."""
@@ -235,20 +297,13 @@ class Controller(QObject):
                               f"{'s' if dropped != 1 else ''} of the old run were dropped (a new branch)", "info")
         return True
 
-    def open_csv(self, path: str):
-        """Read ``path`` and make it the data set. Raises DataError (nothing changes then)."""
-        from logit_gui.core.csvio import read_csv
-
-        ds = read_csv(path)  # raises DataError with file, line and column
-        self._csv_cache[("csv", path, None, False)] = ds
-        # a file's own features: no polynomial map until asked (the generators' default is cubic)
-        d = dataclasses.replace(self.settings.data, source="csv", path=path, positive=None,
-                                view_features=None, degree=1)
-        settings = dataclasses.replace(self.settings, data=d)
-        self.load(settings)  # raises LogitError: the caller reports it, the old data stay
-        for w in ds.warnings:
-            self.message.emit(w, "warning")
-        return ds
+    def open_csv(self, path: str) -> None:
+        """Read ``path`` (off the GUI thread) and make it the data set, with linear features
+        (the generators' default is cubic). ``dataApplied`` reports; on a problem (file, line
+        and column in the message) nothing changes."""
+        d = dataclasses.replace(self.settings.data, source="csv", path=path, target=None, drop_missing=False,
+                                positive=None, view_features=None, degree=1)
+        self._start_build(dataclasses.replace(self.settings, data=d), f"reading {pipeline.source_name(d)}")
 
     # ------------------------------------------------------------------
     # commands

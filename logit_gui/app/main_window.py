@@ -86,6 +86,7 @@ class _LogBridge(QObject, logging.Handler):
 
 
 class MainWindow(QMainWindow):
+    dataDone = Signal(bool)   # a data set built in the background is in place (True) or was refused
     def __init__(self, settings: Settings | None = None, *, controller: Controller | None = None,
                  load: bool = True, store: QSettings | None = None, parent=None):
         super().__init__(parent)
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         #: where the layout, theme and last folders persist between launches
         self.store = store if store is not None else QSettings("logit-gui", "logit-gui")
         self.history = None
+        self._pending_csv = None    # a CSV file being read (its errors open a dialog)
         self.setWindowTitle("logit-gui — logistic regression, trained by cross-entropy")
         self.controller = controller or Controller(settings)
         self.last_error = ""          # the newest error message (for tests and the log)
@@ -337,6 +339,15 @@ class MainWindow(QMainWindow):
             lab.setStyleSheet(f"QLabel {{ padding: 0px 10px; border-left: 1px solid {WINDOW.field_separator}; }}")
             sb.addPermanentWidget(lab)
             self.status_fields[name] = lab
+        from PySide6.QtWidgets import QProgressBar
+
+        self.build_progress = QProgressBar()
+        self.build_progress.setObjectName("build_progress")
+        self.build_progress.setRange(0, 0)  # busy: how long a build takes is not known in advance
+        self.build_progress.setMaximumWidth(120)
+        self.build_progress.setToolTip("A data set is being built in the background; the old one stays until it is ready.")
+        self.build_progress.hide()
+        sb.addPermanentWidget(self.build_progress)
         sb.addPermanentWidget(self.status_chip)
         self.status_chip.setText("")
         self._set_chip(RunStatus(Status.PAUSED))
@@ -348,6 +359,8 @@ class MainWindow(QMainWindow):
         c.frameChanged.connect(self._on_frame)
         c.statusChanged.connect(self._on_status)
         c.message.connect(self._message)
+        c.building.connect(self._on_building)
+        c.dataApplied.connect(self._on_data_applied)
         c.playingChanged.connect(self._on_playing)
         c.lipschitzChanged.connect(self.controls.set_lipschitz)
         self.timeline.valueChanged.connect(self._on_timeline)
@@ -483,11 +496,35 @@ class MainWindow(QMainWindow):
                 self.statusBar().clearMessage()
 
     def _on_data_settings(self) -> None:
-        d = self.controls.data_settings()
-        with self.busy(f"building the data set ({d.n:,} samples), its features and the probability grid…"):
-            ok = self.controller.apply_data(d)
+        self.controller.apply_data(self.controls.data_settings())  # built off the GUI thread
+
+    def _on_building(self, what: str) -> None:
+        """A data set is being built in the background: say so, with a busy bar; the
+        window goes on (the old data stay until the new are ready)."""
+        if what:
+            self.build_progress.show()
+            self.statusBar().setStyleSheet("")
+            self.statusBar().showMessage(what)
+            self.statusBar().setToolTip(what)
+        else:
+            self.build_progress.hide()
+            if self.statusBar().currentMessage().endswith("…"):
+                self.statusBar().clearMessage()
+
+    def _on_data_applied(self, ok: bool, source) -> None:
         if self._applied(ok):
             self._dataset_info()
+            d = self.controller.settings.data
+            if d.source == "csv" and d.path:
+                self.controls.add_csv_source(d.path, os.path.basename(d.path))
+                with self.controls.quietly():
+                    self.controls.degree.setValue(d.degree)
+                self._message(f"loaded {d.path}: {source.n:,} rows, {source.X.shape[1]} features, "
+                              f"{len(source.classes)} classes")
+        elif self._pending_csv is not None:
+            self.error_box("Cannot open the CSV file", self.last_error)
+        self._pending_csv = None
+        self.dataDone.emit(ok)
 
     def _on_model_settings(self) -> None:
         n = self.controller.dataset.n if self.controller.dataset is not None else 0
@@ -573,21 +610,12 @@ class MainWindow(QMainWindow):
         if path:
             self.open_csv(path)
 
-    def open_csv(self, path: str) -> bool:
-        """Load ``path``; on a problem show a dialog and keep the previous data."""
-        try:
-            with self.busy(f"reading {os.path.basename(path)}…"):
-                ds = self.controller.open_csv(path)
-        except LogitError as e:
-            log.error("cannot open %s: %s", path, e)
-            self.error_box("Cannot open the CSV file", str(e))
-            return False
-        self.controls.add_csv_source(path, os.path.basename(path))
-        with self.controls.quietly():
-            self.controls.degree.setValue(self.controller.settings.data.degree)
-        self._dataset_info()
-        self._message(f"loaded {path}: {ds.n:,} rows, {ds.X.shape[1]} features, {len(ds.classes)} classes")
-        return True
+    def open_csv(self, path: str) -> None:
+        """Read ``path`` in the background; when it is ready it becomes the data set
+        (``dataDone(True)``); on a problem a dialog says what and where, and the previous
+        data stay (``dataDone(False)``)."""
+        self._pending_csv = path
+        self.controller.open_csv(path)
 
     def error_box(self, title: str, text: str) -> QMessageBox:
         """A window-modal, non-blocking error dialog (tests can find and close it)."""
