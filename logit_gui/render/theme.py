@@ -51,6 +51,14 @@ class Theme:
     guide_rgba: tuple     # z = 0, σ = ½ and setting-change lines
     legend_rgba: tuple    # a text box's fill
     heat_blend: float     # the probability map blended towards the background by this much
+    # -- the cross-entropy, MSE, one-vs-rest and formula panels (issue 9) --
+    warning_color: str    # what fails: the naive log σ (−∞, NaN), the MSE's non-convex region
+    derivative_color: str  # σ′(z) = σ(z)(1 − σ(z))
+    accent_color: str     # the formula strip's current numbers
+    undecided_none: str   # one-vs-rest: no model claims the point
+    undecided_many: str   # one-vs-rest: more than one model claims it
+    landscape_map: str    # a sequential colour map (pyqtgraph's name) for objective landscapes
+    landscape_blend: float  # ... blended towards the background by this much
     threshold_color: str  # the decision threshold t: the p = t contour, the operating points on ROC / PR
     reference_color: str  # a reference model drawn with the shown one (the unweighted fit)
     cell_color: str       # a confusion-matrix cell at rate 1 (rate 0: the background)
@@ -93,6 +101,21 @@ class Theme:
         lut = lut + (bg - lut) * self.heat_blend
         return np.clip(lut, 0, 255).astype(np.ubyte)
 
+    def landscape_lut(self) -> np.ndarray:
+        """(256, 3) uint8: the sequential map of objective landscapes (low → high), blended
+        towards the background like the probability map."""
+        import pyqtgraph as pg
+
+        lut = pg.colormap.get(self.landscape_map).getLookupTable(nPts=256, alpha=False).astype(np.float64)
+        bg = self.background_rgb() * 255.0
+        lut = lut + (bg - lut) * self.landscape_blend
+        return np.clip(lut, 0, 255).astype(np.ubyte)
+
+    @staticmethod
+    def rgb(c: str) -> np.ndarray:
+        """A "#rrggbb" colour as three floats in 0..1."""
+        return np.array([int(c[i:i + 2], 16) / 255.0 for i in (1, 3, 5)])
+
     def blend_classes(self, P: np.ndarray) -> np.ndarray:
         """(…, K) probabilities → (…, 3) uint8: Σ_k p_k · colour_k, blended like the binary map."""
         rgb = P @ self.class_rgb(P.shape[-1])
@@ -115,6 +138,8 @@ LIGHT = Theme(
     marker_edge_rgba=(20, 20, 20, 200), residual_rgba=(170, 170, 170, 200), guide_rgba=(0, 0, 0, 110),
     legend_rgba=(255, 255, 255, 200), heat_blend=0.45,
     threshold_color="#007a5a", reference_color="#7b3294", cell_color="#0072b2",
+    warning_color="#c8302c", derivative_color="#7a4fa3", accent_color="#0b5cad",
+    undecided_none="#c9c9c9", undecided_many="#6f6f6f", landscape_map="viridis", landscape_blend=0.35,
 )
 
 DARK = Theme(
@@ -126,6 +151,8 @@ DARK = Theme(
     marker_edge_rgba=(240, 240, 240, 190), residual_rgba=(120, 120, 120, 200), guide_rgba=(255, 255, 255, 110),
     legend_rgba=(22, 24, 29, 200), heat_blend=0.55,
     threshold_color="#2fcf9a", reference_color="#c9a0ff", cell_color="#56b4e9",
+    warning_color="#ff6f61", derivative_color="#c39bd3", accent_color="#7cc4ff",
+    undecided_none="#4a4e57", undecided_many="#9a9ea6", landscape_map="viridis", landscape_blend=0.35,
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
