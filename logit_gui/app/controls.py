@@ -94,10 +94,10 @@ class ControlPanel(QWidget):
         lay.setSpacing(8)
         if actions:
             lay.addWidget(self._run_buttons(actions))
-        lay.addWidget(self._data_group())
-        lay.addWidget(self._model_group())
-        lay.addWidget(self._optimizer_group())
-        lay.addWidget(self._run_group())
+        self.groups = {"data": self._data_group(), "model": self._model_group(),
+                       "optimizer": self._optimizer_group(), "run": self._run_group()}
+        for g in self.groups.values():
+            lay.addWidget(g)
         lay.addStretch(1)
         self._update_data_enabled()
         self._update_optimizer_rows()
@@ -110,6 +110,28 @@ class ControlPanel(QWidget):
             w.installEventFilter(self)
         for w in self.findChildren(LogSlider):
             w.rejected.connect(self.valueRejected)
+
+    #: what the classroom subset keeps: the run buttons, the data set and the optimizer
+    CLASSROOM = ("data", "optimizer")
+
+    def set_classroom(self, on: bool) -> None:
+        """Show only what a lecture needs in front of students (presentation mode): the run
+        buttons, the data set and the optimizer; the model, run and expert data settings hide."""
+        for name, g in self.groups.items():
+            g.setVisible(not on or name in self.CLASSROOM)
+        form = self._data_form
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, form.ItemRole.FieldRole)
+            w = item.widget() if item is not None else None
+            if w is None:
+                continue
+            keep = w in (self.source, self.n, self.noise) or (w is self._view_row and self._view_row.isEnabled())
+            if not on or not keep:
+                form.setRowVisible(row, not on or keep)
+        if not on:
+            self._update_data_enabled()
+            many = self._view_row.isEnabled()
+            form.setRowVisible(self._view_row, many)
 
     # ------------------------------------------------------------------
     # construction

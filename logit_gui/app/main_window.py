@@ -62,6 +62,8 @@ SHORTCUTS = {
     "export": ("&Export figure…", "Ctrl+E", "Export one panel or all panels as PNG, SVG or PDF for slides"),
     "save_image": ("Save window &image…", "Ctrl+Shift+S", "Save the whole window as a PNG at twice its size"),
     "presentation": ("&Presentation scale", "F5", "Larger fonts, lines and markers, for the back of a hall"),
+    "presentation_mode": ("Presentation &mode", "F11",
+                          "Full screen, the presentation scale and only the classroom controls; F11 or Esc leaves it"),
     "reset_layout": ("Reset &layout", "", "Put every panel back where it was at first"),
     "quit": ("&Quit", "Ctrl+Q", "Close the window (training stops cleanly)"),
 }
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.store = store if store is not None else QSettings("logit-gui", "logit-gui")
         self.history = None
         self._pending_csv = None    # a CSV file being read (its errors open a dialog)
+        self._before_presentation = None  # (layout, full screen, scale) while in presentation mode
         self.setWindowTitle("logit-gui — logistic regression, trained by cross-entropy")
         self.controller = controller or Controller(settings)
         self.last_error = ""          # the newest error message (for tests and the log)
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
             "reset": QStyle.SP_BrowserReload, "open": QStyle.SP_DialogOpenButton,
             "save_image": QStyle.SP_DialogSaveButton, "quit": QStyle.SP_DialogCloseButton,
             "export": QStyle.SP_DialogSaveButton, "presentation": QStyle.SP_DesktopIcon,
+            "presentation_mode": QStyle.SP_TitleBarMaxButton,
             "reset_layout": QStyle.SP_BrowserReload,
         }
         short = {"play": "Play", "step": "Step", "back": "Back", "first": "First", "last": "Last", "reset": "Reset"}
@@ -158,6 +162,8 @@ class MainWindow(QMainWindow):
         self.actions["presentation"].setChecked(self.controller.settings.display.presentation)
         self.actions["presentation"].toggled.connect(self.set_presentation)
         self.actions["reset_layout"].triggered.connect(self.reset_layout)
+        self.actions["presentation_mode"].setCheckable(True)
+        self.actions["presentation_mode"].toggled.connect(self.set_presentation_mode)
         self.actions["quit"].triggered.connect(self.close)
 
     def _build_central(self) -> None:
@@ -303,6 +309,7 @@ class MainWindow(QMainWindow):
             themes.addAction(a)
             self.theme_actions[name] = a
         m.addAction(self.actions["presentation"])
+        m.addAction(self.actions["presentation_mode"])
         m.addSeparator()
         m.addAction(self.actions["reset_layout"])
         m = mb.addMenu("&Help")
@@ -721,6 +728,36 @@ class MainWindow(QMainWindow):
             dock.show()
         self.settings_dock.show()
         self._message("layout reset")
+
+    def set_presentation_mode(self, on: bool) -> None:
+        """Full screen, the presentation scale, the classroom subset of the controls, the
+        log hidden; the keys still work. Leaving restores the layout and the scale."""
+        if on == (self._before_presentation is not None):
+            return
+        if on:
+            self._before_presentation = (self.saveState(), self.isFullScreen(),
+                                         self.controller.settings.display.presentation)
+            self.log_dock.hide()
+            self.controls.set_classroom(True)
+            self.set_presentation(True)
+            self.showFullScreen()
+            self._message("presentation mode: F11 or Esc leaves it")
+        else:
+            before, self._before_presentation = self._before_presentation, None
+            state, was_full, scale = before
+            if not was_full:
+                self.showNormal()
+            self.controls.set_classroom(False)
+            self.set_presentation(scale)
+            self.restoreState(state)
+        if self.actions["presentation_mode"].isChecked() != on:
+            self.actions["presentation_mode"].setChecked(on)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() == Qt.Key_Escape and self._before_presentation is not None:
+            self.set_presentation_mode(False)
+            return
+        super().keyPressEvent(event)
 
     def theme(self, name: str | None = None, presentation: bool | None = None):
         d = self.controller.settings.display
