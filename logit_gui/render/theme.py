@@ -62,6 +62,10 @@ class Theme:
     threshold_color: str  # the decision threshold t: the p = t contour, the operating points on ROC / PR
     reference_color: str  # a reference model drawn with the shown one (the unweighted fit)
     cell_color: str       # a confusion-matrix cell at rate 1 (rate 0: the background)
+    # -- the weights and summary panels (issue 9 items 5, 6) --
+    weight_map: str       # a diverging colour map (pyqtgraph's name) for weight images, centred at 0
+    faint_rgba: tuple     # the weights' curves not singled out
+    stripe_rgba: tuple    # every other row of a table
     font_pt: float = 11.0
     scale: float = 1.0
 
@@ -122,6 +126,20 @@ class Theme:
         rgb = rgb + (self.background_rgb() - rgb) * self.heat_blend
         return np.clip(rgb * 255.0, 0, 255).astype(np.ubyte)
 
+    def weight_lut(self) -> np.ndarray:
+        """(256, 3) uint8: the diverging map of weight images, negative → 0 → positive (its
+        middle close to the background, so a weight of 0 reads as empty)."""
+        import pyqtgraph as pg
+
+        return pg.colormap.get(self.weight_map).getLookupTable(nPts=256, alpha=False).astype(np.ubyte)
+
+    def ink_lut(self) -> np.ndarray:
+        """(256, 3) uint8: pixel intensity 0 → the background, full → the foreground
+        (image thumbnails drawn as ink on the panel's paper)."""
+        bg, fg = self.background_rgb(), self.rgb(self.foreground)
+        t = np.linspace(0.0, 1.0, 256)[:, None]
+        return np.clip((bg + (fg - bg) * t) * 255.0, 0, 255).astype(np.ubyte)
+
     def cell_rgb(self, R: np.ndarray) -> np.ndarray:
         """Rates (…) in 0..1 → (…, 3) uint8: the background at 0, ``cell_color`` at 1
         (linear in between; NaN, an empty row or column, is the background)."""
@@ -140,6 +158,7 @@ LIGHT = Theme(
     threshold_color="#007a5a", reference_color="#7b3294", cell_color="#0072b2",
     warning_color="#c8302c", derivative_color="#7a4fa3", accent_color="#0b5cad",
     undecided_none="#c9c9c9", undecided_many="#6f6f6f", landscape_map="viridis", landscape_blend=0.35,
+    weight_map="CET-D1", faint_rgba=(120, 120, 120, 120), stripe_rgba=(0, 0, 0, 14),
 )
 
 DARK = Theme(
@@ -153,6 +172,7 @@ DARK = Theme(
     threshold_color="#2fcf9a", reference_color="#c9a0ff", cell_color="#56b4e9",
     warning_color="#ff6f61", derivative_color="#c39bd3", accent_color="#7cc4ff",
     undecided_none="#4a4e57", undecided_many="#9a9ea6", landscape_map="viridis", landscape_blend=0.35,
+    weight_map="CET-D4", faint_rgba=(170, 170, 170, 110), stripe_rgba=(255, 255, 255, 16),
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
