@@ -1,20 +1,44 @@
-"""Writing the user's output files so that a path stays what it was.
+"""Writing an output file so that what is at the path stays what it was.
 
-* :func:`check_output` — before any long work: is ``path`` a place a file can
-  be written? Raises :class:`~logit_gui.core.errors.OutputError` naming the path
-  as the user gave it ('' , a missing folder, a folder, no permission).
-* :func:`write_output` — write ``data`` (bytes or text) to ``path``:
+Two functions, Qt-free, for every file logit-gui writes (``train --json``,
+image, PDF and SVG export, session files)::
 
-  - a regular file (or a new one) is replaced atomically: a temporary file in
-    the same folder, fsync, rename — a failure never leaves a half-written file
-    nor removes the old one; the old file's permission bits are kept, a new
-    file gets the usual 0666 & ~umask (not mkstemp's 0600);
-  - a symlink is followed: its target is replaced, the link stays a link;
-  - a device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a pipe) is written
-    directly, never replaced by a regular file.
+    check_output(path: str) -> None
+    write_output(path: str, data: bytes | str) -> None
 
-Qt-free: the CLI's JSON, the figures of ``render`` and the app's exports all
-write through here.
+:func:`check_output` answers "can ``path`` be written?" before any work is
+done (before training, before rendering). It raises :class:`OutputError` (a
+:class:`~logit_gui.core.errors.LogitError`) when the path is ``''``, its
+folder is missing or not writable, it is a directory or a socket, or an
+existing file cannot be written. The message starts with the path as given
+(never a temporary name) and is one line. Writability is tested by creating
+and removing a temporary file in the folder (what :func:`write_output` will
+do), which, unlike ``os.access``, is also right for root, read-only or
+special file systems and ACLs. It never opens a FIFO (that would block).
+
+:func:`write_output` writes ``data`` (``str`` is encoded as UTF-8) to what
+``path`` names, keeping its kind:
+
+* a new file, or an existing regular file with a single link: written to a
+  temporary file in the same folder as the final file (for a symlink, the
+  folder of its target), flushed with ``fsync``, then renamed over it
+  (``os.replace``, atomic: a reader sees the old or the new content, never a
+  half-written file; the folder is fsynced after). The new file gets the old
+  file's permission bits (and, when allowed, its owner and group); a new file
+  gets ``0o666 & ~umask``, as ``open()`` would give.
+* a symlink: written through to its target (a dangling symlink creates the
+  target); the link itself stays.
+* a regular file with several hard links: rewritten in place (truncate, write,
+  fsync) so the links stay one file; likewise a regular file that may be
+  written but whose folder may not (no temporary file can be made there).
+* a character or block device (``/dev/null``, ``/dev/full``, a terminal) or
+  a FIFO: opened and written directly, never replaced. Opening a FIFO waits
+  for a reader, as a shell redirection does.
+
+``'-'`` is not special here: the caller handles stdout. Every OS error
+(``ENOSPC`` from ``/dev/full``, ``EACCES``, ``EROFS``, ...) becomes one
+:class:`OutputError` line naming the path as given; a temporary file is
+never left behind.
 """
 
 from __future__ import annotations
@@ -26,83 +50,210 @@ import tempfile
 
 from .errors import OutputError
 
-__all__ = ["check_output", "write_output"]
+__all__ = ["check_output", "write_output", "OutputError"]
+
+_REPLACE, _IN_PLACE, _DIRECT = "replace", "in-place", "direct"
 
 
-def _describe(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "no space left on the device"
-    if exc.errno in (errno.EACCES, errno.EPERM):
+def _shown(path: str) -> str:
+    return path if path else "''"
+
+
+def _reason(e: OSError) -> str:
+    if e.errno == errno.ENOSPC:
+        return "no space left on device"
+    if e.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
-    if exc.errno == errno.EROFS:
+    if e.errno == errno.EROFS:
         return "read-only file system"
-    return exc.strerror or str(exc)
+    if e.errno == errno.ELOOP:
+        return "too many levels of symbolic links"
+    if e.errno == errno.ENOTDIR:
+        return "a part of the path is not a folder"
+    if e.errno == errno.ENAMETOOLONG:
+        return "file name too long"
+    return (e.strerror or str(e)).lower() if e.strerror else str(e)
 
 
-def check_output(path: str) -> None:
-    """Raise OutputError unless a file can be written at ``path``."""
-    if not isinstance(path, str) or not path.strip():
-        raise OutputError("the output path is empty")
-    real = os.path.realpath(path)
-    if os.path.isdir(real):
-        raise OutputError(f"{path}: is a folder, not a file")
-    if os.path.exists(real):
-        st = os.stat(real)
-        if stat.S_ISREG(st.st_mode) and not os.access(real, os.W_OK):
-            raise OutputError(f"{path}: permission denied")
-        if not stat.S_ISREG(st.st_mode):
-            if not os.access(real, os.W_OK):
-                raise OutputError(f"{path}: permission denied")
-            return
-    folder = os.path.dirname(real) or "."
-    if not os.path.isdir(folder):
-        raise OutputError(f"{path}: folder {os.path.dirname(path) or folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: cannot write in folder {os.path.dirname(path) or folder} (permission denied)")
+def _error(path: str, what) -> OutputError:
+    text = _reason(what) if isinstance(what, OSError) else str(what)
+    return OutputError(f"{_shown(path)}: {text}")
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
-def write_output(path: str, data) -> None:
-    """Write ``data`` (bytes, or str as UTF-8) to ``path``; see the module's docstring."""
-    check_output(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    real = os.path.realpath(path)
+def _plan(path: str, *, probe: bool):
+    """(how, the file to write, its stat or None) for ``path``; OutputError if it cannot be written.
+
+    ``probe``: also create and remove a temporary file in the folder (check_output).
+    """
+    if not isinstance(path, str) or path == "":
+        raise OutputError(f"{_shown(path)}: an empty path is not a file name")
     try:
-        st = os.stat(real)
+        st = os.stat(path)  # follows symlinks
     except FileNotFoundError:
         st = None
-    except OSError as exc:
-        raise OutputError(f"{path}: {_describe(exc)}") from None
-    if st is not None and not stat.S_ISREG(st.st_mode):
-        try:  # a device, FIFO or socket: written as it is
-            with open(real, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-        except OSError as exc:
-            raise OutputError(f"{path}: {_describe(exc)}") from None
-        return
-    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
+    except OSError as e:
+        raise _error(path, e) from None
+    if st is not None:
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            raise _error(path, "is a directory")
+        if stat.S_ISSOCK(mode):
+            raise _error(path, "is a socket, not a file")
+        if not stat.S_ISREG(mode):  # a device or a FIFO: write into it, never replace it
+            if not os.access(path, os.W_OK):
+                raise _error(path, "permission denied")
+            return _DIRECT, path, st
+    if st is None and path.endswith(("/", os.sep)):
+        raise _error(path, "names a folder (it ends with a slash), not a file")
+    real = os.path.realpath(path)  # through symlinks, also to a target that does not exist yet
     folder = os.path.dirname(real) or "."
-    tmp = None
+    if st is None:
+        try:
+            fst = os.stat(folder)
+        except FileNotFoundError:
+            raise _error(path, f"folder {_folder_shown(path, folder)} does not exist") from None
+        except OSError as e:
+            raise _error(path, e) from None
+        if not stat.S_ISDIR(fst.st_mode):
+            raise _error(path, f"{_folder_shown(path, folder)} is not a folder")
+    elif not os.access(real, os.W_OK):
+        raise _error(path, "permission denied")
+    elif st.st_nlink > 1:
+        return _IN_PLACE, real, st
+    if probe:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".logit-gui-", suffix=".tmp", dir=folder)
+        except OSError as e:
+            if st is not None and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) \
+                    and not stat.S_ISDIR(st.st_mode) and _writable_in_place(real):
+                return _IN_PLACE, real, st
+            raise _error(path, e) from None
+        os.close(fd)
+        os.unlink(tmp)
+    return _REPLACE, real, st
+
+
+def _folder_shown(path: str, folder: str) -> str:
+    """The folder as the user wrote it, unless a symlink leads elsewhere."""
+    given = os.path.dirname(path)
+    if given and os.path.realpath(given) == folder:
+        return given
+    return folder if given or os.path.islink(path) else "."
+
+
+def _writable_in_place(real: str) -> bool:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".logit-gui-", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"{path}: {_describe(exc)}") from None
+        fd = os.open(real, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _fsync_folder(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        os.close(fd)
+
+
+def _write_into(path: str, target: str, data: bytes, *, truncate: bool, sync: bool) -> None:
+    flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | (os.O_TRUNC if truncate else 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError as e:
+        raise _error(path, e) from None
+    try:
+        _write_all(fd, data)
+        if sync:
+            os.fsync(fd)
+    except OSError as e:
+        raise _error(path, e) from None
+    finally:
+        os.close(fd)
+
+
+def _replace(path: str, real: str, st, data: bytes) -> None:
+    folder = os.path.dirname(real) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        if st is not None and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and _writable_in_place(real):
+            _write_into(path, real, data, truncate=True, sync=True)
+            return
+        raise _error(path, e) from None
+    try:
+        try:
+            if st is None:
+                os.fchmod(fd, 0o666 & ~_umask())
+            else:
+                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                    try:
+                        os.fchown(fd, st.st_uid, st.st_gid)
+                    except OSError:
+                        pass  # not allowed (not root): the file becomes ours, as any editor's save does
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, real)
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise _error(path, e) from None
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+def check_output(path: str) -> None:
+    """Raise OutputError (one line, naming ``path`` as given) unless ``path`` can be written."""
+    _plan(path, probe=True)
+
+
+def write_output(path: str, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` keeping what is there what it was (see the module docstring)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    how, target, st = _plan(path, probe=False)
+    if how == _DIRECT:
+        # a device or a FIFO: no truncation needed, no fsync (EINVAL on most)
+        _write_into(path, target, data, truncate=False, sync=False)
+    elif how == _IN_PLACE:
+        _write_into(path, target, data, truncate=True, sync=True)
+    else:
+        _replace(path, target, st, data)
