@@ -292,3 +292,71 @@ def test_header_detection_does_not_swallow_a_bad_first_row(tmp_path):
     # an unnamed first column (a spreadsheet's index) still makes a header
     ds = read_csv(write(tmp_path, ",a,y\n0,1.5,p\n1,2.5,q\n", "i.csv"))
     assert ds.feature_names == ("x0", "a")
+
+
+# --------------------------------------------------------------------------
+# issue 11, section 3: inputs that are not plain regular files, long headers, many labels
+# --------------------------------------------------------------------------
+import os  # noqa: E402
+import stat  # noqa: E402
+import threading  # noqa: E402
+
+from logit_gui.core.datasets import MAX_LABELS  # noqa: E402
+
+posix = pytest.mark.skipif(os.name != "posix", reason="FIFOs and devices")
+
+
+def _fifo_with(tmp_path, data: bytes, name="in.fifo"):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    threading.Thread(target=lambda: fifo.write_bytes(data), daemon=True).start()
+    return fifo
+
+
+@posix
+def test_a_fifo_is_read_once_as_the_app_opens_it(tmp_path):
+    """Issue 11 §3: opening a FIFO hung the app and the CLI (read_csv opened it twice)."""
+    text = HEADER + GOOD + "5.0,6.0,a\n"
+    ds = read_csv(_fifo_with(tmp_path, text.encode()))
+    assert ds.n == 3 and ds.classes == ("a", "b") and ds.feature_names == ("width", "height")
+    assert ds.X.tolist() == [[1, 2], [3, 4], [5, 6]]
+    # the exact path reads the same memory copy (a bad cell is still found by line and column)
+    with pytest.raises(DataError, match=r"in2.fifo, line 4, column 'height': text 'zz'"):
+        read_csv(_fifo_with(tmp_path, (HEADER + GOOD + "5.0,zz,a\n").encode(), "in2.fifo"))
+    with pytest.raises(DataError, match=r"in3.fifo, line 4: not a UTF-8 text file"):
+        read_csv(_fifo_with(tmp_path, (HEADER + GOOD).encode() + b"1,2,\xff\n", "in3.fifo"))
+
+
+@posix
+def test_a_device_is_refused_not_read_forever():
+    with pytest.raises(DataError, match=r"^/dev/zero: a character device, not a CSV file$"):
+        read_csv("/dev/zero")
+
+
+def test_a_first_line_longer_than_64_kib(tmp_path):
+    """Issue 11 §3: a CSV whose first line is longer than 64 KiB (12,000 columns) was rejected."""
+    c = 12_000
+    rng = np.random.default_rng(0)
+    X = np.round(rng.normal(size=(6, c)), 3)
+    text = ",".join(f"f{j}" for j in range(c)) + ",y\n" + "".join(
+        ",".join(f"{v:g}" for v in row) + f",{i % 2}\n" for i, row in enumerate(X))
+    assert len(text.splitlines()[0]) > 65_536
+    p = write(tmp_path, text)
+    d = detect_dialect(p)
+    assert d.delimiter == "," and d.header_line == 1 and len(d.names) == c + 1
+    ds = read_csv(p)
+    assert ds.X.shape == (6, c) and np.array_equal(ds.X, X) and ds.classes == (0, 1)
+    same(ds, read_exact(p))
+    # no header, one very long data line, then more
+    p2 = write(tmp_path, "".join(",".join(f"{v:g}" for v in row) + f",{i % 2}\n" for i, row in enumerate(X)), "n.csv")
+    assert read_csv(p2).X.shape == (6, c)
+
+
+def test_more_labels_than_classes_make_sense_are_refused(tmp_path):
+    """Issue 11 §3: 20,000 distinct labels ran out of memory; refuse more than MAX_LABELS."""
+    rows = "".join(f"{i},{i}\n" for i in range(MAX_LABELS + 1))
+    with pytest.raises(DataError, match=rf"data.csv: column 'id' has {MAX_LABELS + 1} distinct labels: "
+                                        rf"logit-gui handles at most {MAX_LABELS} classes"):
+        read_csv(write(tmp_path, "x,id\n" + rows))
+    ok = "".join(f"{i},c{i % MAX_LABELS}\n" for i in range(2 * MAX_LABELS))
+    assert read_csv(write(tmp_path, "x,label\n" + ok, "ok.csv")).n_classes == MAX_LABELS

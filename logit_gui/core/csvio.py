@@ -25,7 +25,18 @@ Python scan re-reads the file to find and report the first problem, or to
 drop the rows with missing values.
 
 A dataset with more classes than a binary model allows is reported by
-:func:`logit_gui.core.datasets.check_classes`.
+:func:`logit_gui.core.datasets.check_classes`; more distinct labels than
+:data:`~logit_gui.core.datasets.MAX_LABELS` (an ID column taken for the class
+column, say) are refused when the file is read.
+
+Files that are not regular files — a FIFO, ``/dev/stdin`` from a pipe, a shell's
+``<(…)`` — are read once into memory (they cannot be read twice); a device
+(``/dev/zero``, a terminal) is refused. The first lines are read whole, however
+long (a header of 12,000 columns is fine; a first line beyond 64 MiB is not).
+
+:func:`read_npz` never unpickles: an ``.npz`` holding object arrays, a ``.npy``
+file or anything that is not an ``.npz`` archive is refused with a message
+saying what it is.
 """
 
 from __future__ import annotations
@@ -36,17 +47,19 @@ import io
 import itertools
 import math
 import os
+import stat
 import warnings as _warnings
 
 import numpy as np
 
-from .datasets import Dataset
+from .datasets import Dataset, check_label_count
 from .errors import DataError
 
 __all__ = ["read_csv", "read_npz", "detect_dialect", "CsvDialect"]
 
 _SNIFF_CHARS = 1 << 16
 _SNIFF_ROWS = 50
+_MAX_HEAD = 1 << 26  # the first lines are read whole up to this many characters
 _CANDIDATES = ("\t", ";", ",")  # in order of preference
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _DELIM_ALIASES = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
@@ -95,7 +108,44 @@ def _is_missing(s: str) -> bool:
     return not s or s.lower() == "nan"
 
 
-def _open(path):
+def _kind(mode) -> str:
+    for test, name in ((stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "directory")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _read_once(path, what="CSV file") -> bytes | None:
+    """The bytes of ``path`` if it is a FIFO (a pipe, ``/dev/stdin``, ``<(…)``): read once,
+    since it cannot be read twice; None for a regular file (read by name, as often as
+    needed). A device or socket is refused: it never ends, or is no file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # open() reports it (no such file, permission denied, ...)
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if not stat.S_ISFIFO(mode):
+        raise DataError(f"{path}: a {_kind(mode)}, not a {what}")
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise DataError(f"{path}: cannot read ({e.strerror or e})") from None
+
+
+def _decode(path, data: bytes) -> str:
+    try:
+        return data.decode(_ENCODING)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise DataError(f"{path}, line {line}: not a UTF-8 text file ({e.reason})") from None
+
+
+def _open(path, text: str | None = None):
+    if text is not None:  # a pipe's content, read once
+        return io.StringIO(text, newline="")
     try:
         return open(path, encoding=_ENCODING, newline="")
     except FileNotFoundError:
@@ -156,22 +206,38 @@ def _looks_like_header(rows) -> bool:
 
 
 def detect_dialect(path, *, delimiter=None, header=None) -> CsvDialect:
-    """Delimiter, header line and column names of a CSV file (DataError if it has no data)."""
-    return _detect(os.fspath(path), delimiter, header)[0]
+    """Delimiter, header line and column names of a CSV file (DataError if it has no data).
+
+    A FIFO is consumed by this call (it can be read only once)."""
+    path = os.fspath(path)
+    data = _read_once(path)
+    return _detect(path, delimiter, header, None if data is None else _decode(path, data))[0]
 
 
-def _detect(path: str, delimiter, header) -> tuple[CsvDialect, list[tuple[int, list[str]]]]:
+def _head(f) -> tuple[str, bool]:
+    """The first lines of ``f``: at least _SNIFF_CHARS characters, and whole lines, so that a
+    long header (thousands of columns) is judged whole. (text, whether the file goes on)."""
+    text = f.read(_SNIFF_CHARS)
+    more = f.read(1)
+    while more and text.count("\n") < 3 and len(text) < _MAX_HEAD:
+        text += more + f.read(max(len(text), _SNIFF_CHARS))
+        more = f.read(1)
+    return text, more != ""
+
+
+def _detect(path: str, delimiter, header, text_in: str | None = None) -> tuple[CsvDialect, list[tuple[int, list[str]]]]:
     """The dialect and the sampled (line, fields) records of the first lines."""
-    f = _open(path)
+    f = _open(path, text_in)
     with f:
         try:
-            text = f.read(_SNIFF_CHARS)
-            more = f.read(1) != ""
+            text, more = _head(f)
         except UnicodeDecodeError as e:
             raise _decode_error(path, e) from None
     if more:  # judge complete lines only
         cut = text.rfind("\n")
-        text = text[: cut + 1] if cut >= 0 else text
+        if cut < 0:
+            raise DataError(f"{path}, line 1: longer than {_MAX_HEAD >> 20} MiB: not a CSV table")
+        text = text[: cut + 1]
     if not text.strip():
         raise DataError(f"{path}: empty file")
     if delimiter is None:
@@ -269,17 +335,20 @@ def _canonical_labels(keys: list[str]):
 
 
 def _encode_numeric_labels(y_raw: np.ndarray):
-    """Classes and codes of a numeric label column (all finite)."""
+    """Classes and codes of a numeric label column (all finite; any int64 or uint64 values)."""
     lo, hi = y_raw.min(), y_raw.max()
-    if hi - lo < 1_000_000 and np.all(y_raw == np.floor(y_raw)):
+    is_int = y_raw.dtype.kind in "iu"
+    # the span as a Python number: hi - lo in int64 overflows for extreme labels
+    span = int(hi) - int(lo) if is_int else float(hi) - float(lo)
+    if span < 1_000_000 and (is_int or np.all(y_raw == np.floor(y_raw))):
         shifted = (y_raw - lo).astype(np.intp)
         present = np.flatnonzero(np.bincount(shifted))
-        lookup = np.zeros(int(hi - lo) + 1, dtype=np.intp)
+        lookup = np.zeros(int(span) + 1, dtype=np.intp)
         lookup[present] = np.arange(present.size)
-        classes = tuple(int(v + lo) for v in present)
+        classes = tuple(int(v) + int(lo) for v in present)
         return classes, lookup[shifted]
     uniq, codes = np.unique(y_raw, return_inverse=True)
-    integral = bool(np.all(uniq == np.floor(uniq)))
+    integral = is_int or bool(np.all(uniq == np.floor(uniq)))
     classes = tuple(int(v) if integral else float(v) for v in uniq)
     return classes, codes.astype(np.intp).reshape(-1)
 
@@ -287,7 +356,7 @@ def _encode_numeric_labels(y_raw: np.ndarray):
 # --------------------------------------------------------------------------
 # the fast path
 # --------------------------------------------------------------------------
-def _fast(path, dialect: CsvDialect, t: int, text_target: bool):
+def _fast(path, dialect: CsvDialect, t: int, text_target: bool, text: str | None = None):
     """(X, y, classes, 0, ()) from one numpy.loadtxt pass, or None if anything is irregular."""
     c = len(dialect.names)
     # raw label → provisional code 0, 1, 2, ... in order of appearance; all-C calls, no Python per row
@@ -297,7 +366,7 @@ def _fast(path, dialect: CsvDialect, t: int, text_target: bool):
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")  # "input contained no data"
             A = np.loadtxt(
-                path,
+                path if text is None else io.StringIO(text, newline=""),
                 delimiter=dialect.delimiter,
                 skiprows=dialect.header_line,
                 quotechar='"',
@@ -377,7 +446,7 @@ def _cell_problem(s: str, is_target: bool):
     return None, ""
 
 
-def _exact(path, dialect: CsvDialect, t: int, drop_missing: bool):
+def _exact(path, dialect: CsvDialect, t: int, drop_missing: bool, text: str | None = None):
     """Parse the whole file in Python; raise DataError at the first problem (in file order)."""
     names = dialect.names
     c = len(names)
@@ -392,7 +461,7 @@ def _exact(path, dialect: CsvDialect, t: int, drop_missing: bool):
         err = _first_bad(path, np.array(rows, dtype=np.float64).reshape(-1, len(feats)), lines, names, feats, drop_missing)
         return err or DataError(message)
 
-    f = _open(path)
+    f = _open(path, text)
     with f:
         reader = csv.reader(f, delimiter=dialect.delimiter, quotechar='"', skipinitialspace=True, strict=True)
         it = iter(reader)
@@ -478,7 +547,9 @@ def read_csv(path, target=None, *, delimiter=None, header=None, drop_missing: bo
     DataError naming the file and, where there is one, the line and column.
     """
     path = os.fspath(path)
-    dialect, sample = _detect(path, delimiter, header)
+    data = _read_once(path)  # a FIFO: its content (it cannot be read twice); a regular file: None
+    text = None if data is None else _decode(path, data)
+    dialect, sample = _detect(path, delimiter, header, text)
     names = dialect.names
     t = _resolve_target(path, target, names)
     # text labels in the sample: the fast path reads the target column through a converter
@@ -487,12 +558,14 @@ def read_csv(path, target=None, *, delimiter=None, header=None, drop_missing: bo
         for line, r in sample
     )
 
-    result = _fast(path, dialect, t, text_target)
+    result = _fast(path, dialect, t, text_target, text)
     if result is None:
-        result = _exact(path, dialect, t, drop_missing)
+        result = _exact(path, dialect, t, drop_missing, text)
     X, y, classes, n_dropped, dropped_lines = result
 
     tname = names[t]
+    check_label_count(len(classes), f"{path}: column {tname!r}",
+                      f"is {tname!r} the class column? choose the target column")
     feature_names = tuple(n for j, n in enumerate(names) if j != t)
     if len(classes) < 2:
         raise DataError(f"{path}: column {tname!r} has a single class ({classes[0]!r}); a classifier needs at least 2")
@@ -515,41 +588,102 @@ def read_csv(path, target=None, *, delimiter=None, header=None, drop_missing: bo
     )
 
 
-def read_npz(path) -> Dataset:
-    """A :class:`Dataset` from a NumPy .npz file with arrays ``X`` (n×d) and ``y``
-    (labels of any sortable kind); errors name the file and the bad cell."""
-    if not os.path.exists(path):
-        raise DataError(f"{path}: no such file")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # an .npz is a zip archive (the second: an empty one)
+_NPY_MAGIC = b"\x93NUMPY"
+_NPZ_HOW = "save one with numpy.savez(path, X=X, y=y)"
+
+
+def _npz_array(z, path, key):
     try:
-        with np.load(path, allow_pickle=False) as z:
+        return np.asarray(z[key])
+    except ValueError as exc:
+        if "pickle" in str(exc).lower() or "object" in str(exc).lower():
+            raise DataError(f"{path}: array {key} holds Python objects (dtype=object), which logit-gui does "
+                            f"not load: save {key} as numbers{' or text' if key == 'y' else ''}") from None
+        raise DataError(f"{path}: array {key} cannot be read ({exc})") from None
+    except Exception as exc:  # zip or format errors of this member
+        raise DataError(f"{path}: array {key} cannot be read ({type(exc).__name__}: {exc})") from None
+
+
+def _npz_labels(path, yraw: np.ndarray):
+    """(classes, codes) of the label array; DataError for labels that cannot be classes."""
+    kind = yraw.dtype.kind
+    if kind == "S":
+        try:
+            yraw = yraw.astype(str)
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: y holds bytes that are not ASCII text") from None
+        kind = "U"
+    if kind not in "biufU":
+        raise DataError(f"{path}: y has dtype {yraw.dtype}: class labels must be integers, finite numbers, "
+                        "booleans or text")
+    if kind == "f":
+        bad = np.flatnonzero(~np.isfinite(yraw))
+        if bad.size:
+            i = int(bad[0])
+            raise DataError(f"{path}: y[{i}] is {yraw[i]}: class labels must be finite "
+                            f"({bad.size} non-finite label{'s' if bad.size > 1 else ''})")
+    if kind in "iuf":
+        return _encode_numeric_labels(yraw)
+    classes, codes = np.unique(yraw, return_inverse=True)
+    return tuple(c.item() for c in classes), codes
+
+
+def read_npz(path) -> Dataset:
+    """A :class:`Dataset` from a NumPy .npz file with arrays ``X`` (n×d, real numbers) and
+    ``y`` (labels: integers, finite numbers, booleans or text); errors name the file and
+    the bad cell. Nothing is ever unpickled; a FIFO is read once."""
+    path = os.fspath(path)
+    data = _read_once(path, ".npz file")
+    if data is None:
+        try:
+            with open(path, "rb") as f:
+                magic = f.read(6)
+        except FileNotFoundError:
+            raise DataError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise DataError(f"{path}: is a directory, not an .npz file") from None
+        except PermissionError:
+            raise DataError(f"{path}: permission denied") from None
+        except OSError as e:
+            raise DataError(f"{path}: cannot open ({e.strerror or e})") from None
+        source = path
+    else:
+        magic, source = data[:6], io.BytesIO(data)
+    if magic.startswith(_NPY_MAGIC):
+        raise DataError(f"{path}: a .npy file (one array), not an .npz with arrays X and y: {_NPZ_HOW}")
+    if not magic.startswith(_ZIP_MAGIC):
+        what = "an empty file" if not magic else "not an .npz file (a NumPy zip archive)"
+        raise DataError(f"{path}: {what}; --npz needs arrays X and y: {_NPZ_HOW}")
+    try:
+        with np.load(source, allow_pickle=False) as z:
             missing = [k for k in ("X", "y") if k not in z.files]
             if missing:
                 raise DataError(f"{path}: missing array {' and '.join(missing)} (found: {', '.join(z.files) or 'none'})")
-            X = np.asarray(z["X"])
-            yraw = np.asarray(z["y"])
+            X = _npz_array(z, path, "X")
+            yraw = _npz_array(z, path, "y")
     except DataError:
         raise
     except Exception as exc:  # zipfile / format errors
-        raise DataError(f"{path}: not a readable .npz file ({exc})") from None
+        raise DataError(f"{path}: not a readable .npz file ({type(exc).__name__}: {exc})") from None
     if X.ndim != 2:
         raise DataError(f"{path}: X must be 2-D (n×d), got shape {X.shape}")
     if yraw.ndim != 1 or yraw.shape[0] != X.shape[0]:
         raise DataError(f"{path}: y must have one label per row of X ({X.shape[0]}), got shape {yraw.shape}")
     if X.shape[0] == 0:
         raise DataError(f"{path}: no samples")
-    try:
-        X = np.asarray(X, dtype=np.float64)  # no copy when it already is
-    except (TypeError, ValueError):
-        raise DataError(f"{path}: X is not numeric") from None
+    if X.dtype.kind == "c":
+        raise DataError(f"{path}: X holds complex numbers ({X.dtype}): features must be real")
+    if X.dtype.kind not in "biuf":
+        raise DataError(f"{path}: X is not numeric (dtype {X.dtype})")
+    X = np.asarray(X, dtype=np.float64)  # no copy when it already is
     bad = np.argwhere(~np.isfinite(X))
     if bad.size:
         i, j = bad[0]
         raise DataError(f"{path}: X[{i}, {j}] is {X[i, j]} (row {i}, column {j}): values must be finite")
-    if yraw.dtype.kind in "iu" and yraw.size:
-        classes, y = _encode_numeric_labels(yraw)  # counting, not sorting
-    else:
-        classes, y = np.unique(yraw, return_inverse=True)
+    classes, y = _npz_labels(path, yraw)
+    check_label_count(len(classes), f"{path}: y", "is y the class labels?")
     return Dataset(
-        X=X, y=y.astype(np.intp).reshape(-1), classes=tuple(c.item() if hasattr(c, "item") else c for c in classes),
+        X=X, y=np.asarray(y).astype(np.intp).reshape(-1), classes=tuple(classes),
         feature_names=tuple(f"x{j + 1}" for j in range(X.shape[1])), name=os.path.basename(path),
     )

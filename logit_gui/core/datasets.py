@@ -46,6 +46,8 @@ __all__ = [
     "class_counts",
     "to_binary",
     "check_classes",
+    "check_label_count",
+    "MAX_LABELS",
     "train_test_split",
     "Projection",
     "fit_projection",
@@ -74,6 +76,23 @@ BUNDLED: dict[str, str] = {
 MULTICLASS_GENERATORS = frozenset({"blobs", "linear", "spiral"})
 
 MAX_CLASSES = 10
+
+#: the most classes a data set may have. More distinct labels than this is almost always a
+#: column of IDs or measurements taken for the class column; a softmax over them would need
+#: an n × K matrix per step (20,000 labels ran out of memory; 3,000 took two minutes).
+MAX_LABELS = 100
+
+
+def check_label_count(k: int, where: str, hint: str = "") -> None:
+    """DataError when ``k`` distinct labels are more than :data:`MAX_LABELS`.
+
+    ``where`` starts the message ("data.csv: column 'id'"); ``hint`` ends it.
+    """
+    if k > MAX_LABELS:
+        raise DataError(
+            f"{where} has {k:,} distinct labels: logit-gui handles at most {MAX_LABELS} classes"
+            + (f" ({hint})" if hint else "")
+        )
 
 
 # --------------------------------------------------------------------------
@@ -120,6 +139,7 @@ class Dataset:
             else:
                 raise DataError(f"{self.name}: y must hold integer class codes, got dtype {y.dtype}")
         classes = tuple(self.classes)
+        check_label_count(len(classes), f"{self.name}: the class labels")
         if y.size and (y.min() < 0 or y.max() >= len(classes)):
             raise DataError(f"{self.name}: class codes must lie in 0..{len(classes) - 1}")
         names = tuple(str(s) for s in self.feature_names)
