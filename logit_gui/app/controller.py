@@ -61,6 +61,7 @@ class Controller(QObject):
     playingChanged = Signal(bool)
     lipschitzChanged = Signal(str)    # rich text for the optimizer group ("" when not gd-lipschitz)
     building = Signal(str)            # a data set is being built off the GUI thread: what ("" when done)
+    targetReached = Signal()          # run_to(k) got there (or the run stopped before)
     dataApplied = Signal(bool, object)  # a background build ended: ok, and the data set read (or None)
     _built = Signal(int, object, str)   # from the build thread: generation, result, error text
 
@@ -82,6 +83,8 @@ class Controller(QObject):
         self._csv_cache: dict[str, object] = {}
         self._build_gen = 0       # the newest background build; older results are dropped
         self._done_gen = 0        # the newest build that has ended
+        self._open_k = None       # the iteration a session being opened shows
+        self._target_k = None     # run_to: the iteration being trained to
         self._built.connect(self._on_built)
         self._last_draw = 0.0
         self.frame_seconds = 0.0  # what the latest frame cost, painting included (benchmark)
@@ -170,17 +173,27 @@ class Controller(QObject):
                 else f"reading {pipeline.source_name(d)}")
         self._start_build(dataclasses.replace(self.settings, data=d), what)
 
-    def _start_build(self, settings: Settings, what: str) -> None:
+    def open_settings(self, settings: Settings, *, source=None, cursor_k: int | None = None) -> None:
+        """Everything from ``settings`` (a session): built off the GUI thread like new data;
+        ``source``: the data set itself (a session's embedded rows); ``cursor_k``: train to
+        that iteration and show it (runs are deterministic: the same iterate as when saved)."""
+        self._start_build(settings, "opening the session", source=source, cursor_k=cursor_k)
+
+    def _start_build(self, settings: Settings, what: str, *, source=None, cursor_k=None) -> None:
         self._build_gen += 1
         gen = self._build_gen
+        self._open_k = cursor_k
         self.building.emit(what + "…")
-        threading.Thread(target=self._build_job, args=(gen, settings), name="logit-gui build",
+        threading.Thread(target=self._build_job, args=(gen, settings, source), name="logit-gui build",
                          daemon=True).start()
 
-    def _build_job(self, gen: int, settings: Settings) -> None:
+    def _build_job(self, gen: int, settings: Settings, given=None) -> None:
         """In the build thread: data set, task, split, features, objective, the view's grid."""
         try:
-            source, dataset = self._dataset(settings.data)
+            if given is not None:
+                source, dataset = given, pipeline.to_task(given, settings.data)
+            else:
+                source, dataset = self._dataset(settings.data)
             problem = self._problem(dataset, settings.data, settings.model)
             view = make_view(problem, settings.data.view_features, grid=self.grid)
             result, error = (settings, source, dataset, problem, view), ""
@@ -213,9 +226,12 @@ class Controller(QObject):
             return
         self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
         self.source_dataset = source
+        self.trainer.set_speed(settings.run.speed)
         self.viewChanged.emit(view)
         self._install(run, play=False)
-        if playing:
+        if self._open_k:
+            self.run_to(self._open_k)
+        elif playing:
             self.play()
         for w in source.warnings:
             self.message.emit(w, "warning")
@@ -410,6 +426,25 @@ class Controller(QObject):
             return
         self._install(run, play=playing)
 
+    def run_to(self, k: int) -> None:
+        """Train (as fast as possible) up to iteration ``k`` and show it; the run's own
+        limits come back afterwards. A session opens at its saved cursor this way."""
+        if self.run is None or k <= self.run.history.latest.k:
+            return
+        self._target_k = int(k)
+        self.trainer.set_speed(None)
+        self.trainer.set_limits(self.run, int(k), 0.0)
+        self.cursor.follow = True
+        self.trainer.play()
+
+    def _reached_target(self) -> None:
+        r = self.settings.run
+        self._target_k = None
+        self.trainer.set_speed(r.speed)
+        self.trainer.set_limits(self.run, r.max_iter, r.tol)
+        self._publish_status()
+        self.targetReached.emit()
+
     def restart_from(self, coef, intercept) -> bool:
         """Start the run again from the given weights with the current settings (keeps
         playing if it was): a click in the loss landscape."""
@@ -452,6 +487,9 @@ class Controller(QObject):
         if self.run is None or run_id != self.run.id:
             return
         self._draw()
+        if self._target_k is not None:
+            self._reached_target()
+            return
         it = self.run.history.latest
         if status == "diverged":
             note = it.notes[-1] if it is not None and it.notes else "the objective exploded"

@@ -59,6 +59,9 @@ SHORTCUTS = {
     "last": ("&Last iterate", "End", "Jump to the newest iterate"),
     "reset": ("&Reset", "R", "Start again from θ = 0 with the current settings"),
     "open": ("&Open CSV…", "Ctrl+O", "Load a data set from a CSV file (last column: the class)"),
+    "open_session": ("Open &session…", "Ctrl+Shift+O", "Open a saved session (*.logit.json): data, settings, panels"),
+    "save_session": ("&Save session", "Ctrl+S", "Save the session: data, settings, panels and the iterate shown"),
+    "save_session_as": ("Save session &as…", "", "Save the session under a new name"),
     "export": ("&Export figure…", "Ctrl+E", "Export one panel or all panels as PNG, SVG or PDF for slides"),
     "save_image": ("Save window &image…", "Ctrl+Shift+S", "Save the whole window as a PNG at twice its size"),
     "presentation": ("&Presentation scale", "F5", "Larger fonts, lines and markers, for the back of a hall"),
@@ -98,6 +101,9 @@ class MainWindow(QMainWindow):
         self.history = None
         self._pending_csv = None    # a CSV file being read (its errors open a dialog)
         self._before_presentation = None  # (layout, full screen, scale) while in presentation mode
+        self.session_path: str | None = None  # the session file on screen, if any
+        self._saved_settings = None           # the settings when it was opened or saved
+        self._pending_session = None          # (path, Session) being opened
         self.setWindowTitle("logit-gui — logistic regression, trained by cross-entropy")
         self.controller = controller or Controller(settings)
         self.last_error = ""          # the newest error message (for tests and the log)
@@ -131,6 +137,8 @@ class MainWindow(QMainWindow):
             "save_image": QStyle.SP_DialogSaveButton, "quit": QStyle.SP_DialogCloseButton,
             "export": QStyle.SP_DialogSaveButton, "presentation": QStyle.SP_DesktopIcon,
             "presentation_mode": QStyle.SP_TitleBarMaxButton,
+            "open_session": QStyle.SP_DirOpenIcon, "save_session": QStyle.SP_DialogSaveButton,
+            "save_session_as": QStyle.SP_DialogSaveButton,
             "reset_layout": QStyle.SP_BrowserReload,
         }
         short = {"play": "Play", "step": "Step", "back": "Back", "first": "First", "last": "Last", "reset": "Reset"}
@@ -162,6 +170,9 @@ class MainWindow(QMainWindow):
         self.actions["presentation"].setChecked(self.controller.settings.display.presentation)
         self.actions["presentation"].toggled.connect(self.set_presentation)
         self.actions["reset_layout"].triggered.connect(self.reset_layout)
+        self.actions["open_session"].triggered.connect(self.open_session_dialog)
+        self.actions["save_session"].triggered.connect(self.save_session)
+        self.actions["save_session_as"].triggered.connect(lambda: self.save_session(ask=True))
         self.actions["presentation_mode"].setCheckable(True)
         self.actions["presentation_mode"].toggled.connect(self.set_presentation_mode)
         self.actions["quit"].triggered.connect(self.close)
@@ -279,6 +290,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu("&File")
+        m.addAction(self.actions["open_session"])
+        self.recent_menu = m.addMenu("Recent sessions")
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        m.addAction(self.actions["save_session"])
+        m.addAction(self.actions["save_session_as"])
+        self.scenarios_menu = mb.addMenu("S&cenarios")
+        self.scenarios_menu.setObjectName("menu_scenarios")
+        self._fill_scenarios()
+        m.addSeparator()
         m.addAction(self.actions["open"])
         m.addAction(self.actions["export"])
         m.addAction(self.actions["save_image"])
@@ -519,6 +540,10 @@ class MainWindow(QMainWindow):
                 self.statusBar().clearMessage()
 
     def _on_data_applied(self, ok: bool, source) -> None:
+        if self._pending_session is not None:
+            self._session_opened(ok)
+            self.dataDone.emit(ok)
+            return
         if self._applied(ok):
             self._dataset_info()
             d = self.controller.settings.data
@@ -582,7 +607,12 @@ class MainWindow(QMainWindow):
         if "lr" in params:
             opt += f", η = {fmt_value(params['lr'])}"
         self.header.setText("   │   ".join([data, feats, model, opt]))
-        self.setWindowTitle(f"logit-gui — {name}, {kind}, {o.method}")
+        session = ""
+        if self.session_path:
+            base = os.path.basename(self.session_path)
+            session = base[: -len(".logit.json")] if base.endswith(".logit.json") else base
+            session = f"{session}{' *' if self.session_dirty else ''} — "
+        self.setWindowTitle(f"{session}logit-gui — {name}, {kind}, {o.method}")
 
     def _message(self, text: str, level: str = "info") -> None:
         color = WINDOW.message_color(level)
@@ -793,6 +823,159 @@ class MainWindow(QMainWindow):
             self.actions["presentation"].setChecked(on)
 
     # ------------------------------------------------------------------
+    # sessions
+    # ------------------------------------------------------------------
+    @property
+    def session_dirty(self) -> bool:
+        """The settings changed since the session file on screen was opened or saved."""
+        return self.session_path is not None and self.controller.settings != self._saved_settings
+
+    def current_session(self, *, embed_data: bool = False, with_history: bool = False):
+        from logit_gui.model.session import Session, compact_history, embed, file_checksum
+
+        c = self.controller
+        d = c.settings.data
+        checksum = None
+        if d.source in ("csv", "npz") and d.path and os.path.isfile(d.path):
+            checksum = file_checksum(d.path)
+        panels = tuple(pid for pid, dock in self.panel_docks.items() if dock.isVisible())
+        cursor_k = None if c.cursor.follow else c.cursor.k
+        import base64
+
+        layout = base64.b64encode(bytes(self.saveState())).decode("ascii")
+        return Session(c.settings, panels=panels, cursor_k=cursor_k,
+                       history=compact_history(c.run.history) if with_history and c.run else None,
+                       embedded=embed(c.source_dataset) if embed_data and c.source_dataset is not None else None,
+                       checksum=checksum, layout=layout)
+
+    def save_session(self, ask: bool = False, path: str | None = None, *, embed_data: bool = False,
+                     with_history: bool = False) -> bool:
+        """File → Save session (Ctrl+S): to the session's file, or ask where (and whether to
+        embed the data and the history)."""
+        from logit_gui.model.session import SUFFIX, save_session
+
+        if path is None and (ask or self.session_path is None):
+            from .session_dialog import SaveSessionDialog
+
+            folder = str(self.store.value("session/folder", os.path.expanduser("~")))
+            dlg = SaveSessionDialog(self.session_path or os.path.join(folder, f"lecture{SUFFIX}"), self)
+            if dlg.exec() != SaveSessionDialog.Accepted:
+                return False
+            path, embed_data, with_history = dlg.choice()
+        path = path or self.session_path
+        if not path.endswith(SUFFIX):
+            path += SUFFIX
+        try:
+            save_session(path, self.current_session(embed_data=embed_data, with_history=with_history))
+        except LogitError as e:
+            log.error("cannot save the session: %s", e)
+            self.error_box("Cannot save the session", str(e))
+            return False
+        self._set_session(path)
+        self._message(f"saved the session {path}")
+        return True
+
+    def open_session_dialog(self) -> None:
+        from logit_gui.model.session import SUFFIX
+
+        folder = str(self.store.value("session/folder", os.path.expanduser("~")))
+        path, _ = QFileDialog.getOpenFileName(self, "Open a session", folder,
+                                              f"logit-gui sessions (*{SUFFIX});;All files (*)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        """Open a session file: asks first when the current session has unsaved changes; on
+        a problem a dialog says what, and the current session stays untouched."""
+        from logit_gui.model.session import embedded_dataset, load_session
+
+        if self.session_dirty and not self.confirm_discard():
+            return False
+        try:
+            session = load_session(path)
+            source = embedded_dataset(session)
+        except LogitError as e:
+            log.error("cannot open the session %s: %s", path, e)
+            self.error_box("Cannot open the session", str(e))
+            return False
+        self._pending_session = (path, session)
+        self.controller.open_settings(session.settings, source=source, cursor_k=session.cursor_k)
+        return True
+
+    def _session_opened(self, ok: bool) -> None:
+        """The build of a session being opened ended: show its panels, theme and layout."""
+        pending, self._pending_session = self._pending_session, None
+        if pending is None or not ok:
+            if pending is not None:
+                self.error_box("Cannot open the session", self.last_error)
+            return
+        path, session = pending
+        import base64
+
+        from PySide6.QtCore import QByteArray
+
+        if session.layout:
+            try:
+                self.restoreState(QByteArray(base64.b64decode(session.layout)))
+            except (ValueError, TypeError):
+                pass
+        if session.panels:
+            for pid, dock in self.panel_docks.items():
+                dock.setVisible(pid in session.panels)
+        d = self.controller.settings.display
+        for pid, dock in self.panel_docks.items():
+            dock.set_options(d.options(pid, dock.spec.Options))
+        self.set_theme(d.theme)
+        self.set_presentation(d.presentation)
+        self.controls.set_settings(self.controller.settings)
+        self._dataset_info()
+        self._set_session(path)
+        self._message(f"opened the session {path}")
+
+    def _set_session(self, path: str | None) -> None:
+        self.session_path = path
+        self._saved_settings = self.controller.settings
+        if path:
+            self.store.setValue("session/folder", os.path.dirname(os.path.abspath(path)))
+            recent = [p for p in self.recent_sessions() if p != path]
+            self.store.setValue("session/recent", [path, *recent][:8])
+        self._update_header()
+
+    def recent_sessions(self) -> list[str]:
+        value = self.store.value("session/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(p) for p in (value or [])]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_sessions()
+        if not paths:
+            a = self.recent_menu.addAction("(none yet)")
+            a.setEnabled(False)
+        for p in paths:
+            a = self.recent_menu.addAction(os.path.basename(p), lambda p=p: self.open_session(p))
+            a.setToolTip(p)
+            a.setEnabled(os.path.isfile(p))
+
+    def _fill_scenarios(self) -> None:
+        from logit_gui.model.scenarios import scenarios
+
+        for name, title, path in scenarios():
+            a = self.scenarios_menu.addAction(title, lambda p=path: self.open_session(p))
+            a.setObjectName(f"scenario_{name}")
+
+    def confirm_discard(self) -> bool:
+        """Unsaved changes to the session: save, discard, or cancel (False)."""
+        box = QMessageBox(QMessageBox.Question, "Unsaved changes",
+                          f"The session {os.path.basename(self.session_path or '')} has unsaved changes.",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
+        answer = box.exec()
+        if answer == QMessageBox.Save:
+            return self.save_session()
+        return answer == QMessageBox.Discard
+
+    # ------------------------------------------------------------------
     # export
     # ------------------------------------------------------------------
     def export_dialog(self, panel_id: str | None = None) -> None:
@@ -850,6 +1033,9 @@ class MainWindow(QMainWindow):
                           "one iterate at a time.</p>")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.session_dirty and not self.confirm_discard():
+            event.ignore()
+            return
         self.save_layout()
         self.controller.shutdown()
         logging.getLogger("logit_gui").removeHandler(self._log_bridge)
