@@ -12,7 +12,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 
 __all__ = ["main"]
@@ -22,6 +21,80 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """A one-line, user-facing problem with the command line or its input."""
+
+
+class _StdoutError(Exception):
+    """stdout is closed, full or a broken pipe: one line on stderr, exit 2."""
+
+
+# Qt's own command-line options (QGuiApplication, QApplication, xcb), passed on to Qt
+_QT_OPTIONS_WITH_VALUE = frozenset({
+    "platform", "platformpluginpath", "platformtheme", "plugin", "qmljsdebugger", "qwindowgeometry",
+    "qwindowicon", "qwindowtitle", "session", "style", "stylesheet", "display", "geometry", "name",
+    "title", "visual",
+})
+_QT_FLAGS = frozenset({"reverse", "widgetcount", "nograb", "dograb", "sync"})
+
+
+def _app_option_problem(args) -> str | None:
+    """Why ``logit-gui [app] ARGS`` is not a valid app command line, or None.
+
+    The app takes ``--csv PATH`` (or one CSV path) and Qt's options (``-platform
+    offscreen``, ``-style fusion``, ...); anything else, e.g. ``--version`` after
+    other options or a typo, is refused instead of opening the window.
+    """
+    i, first = 0, None
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            break
+        if a.startswith("-") and a != "-":
+            name, eq, _ = a.lstrip("-").partition("=")
+            if name == "csv" and a.startswith("--") or name in _QT_OPTIONS_WITH_VALUE:
+                i += 1 if eq else 2
+                continue
+            if name in _QT_FLAGS:
+                i += 1
+                continue
+            return (f"logit-gui: unknown option {a!r} (the app takes --csv PATH and Qt's options such as "
+                    "-platform NAME; commands: train, render, datasets; see logit-gui --help)")
+        if first is not None:
+            return f"logit-gui: one CSV file at a time, got {first!r} and {a!r}"
+        first = a
+        i += 1
+    return None
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"logit-gui {__version__}"
+
+
+def _write_stdout(text: str) -> None:
+    """Write ``text`` to stdout now (flushed): a closed or full stdout or a broken pipe is one clear line."""
+    if sys.stdout is None:
+        raise _StdoutError("logit-gui: error: stdout is closed: nothing can be printed")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise _StdoutError("logit-gui: error: stdout: broken pipe (the reading end was closed)") from None
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise _StdoutError(f"logit-gui: error: cannot write to stdout: {reason[:1].lower()}{reason[1:]}") from None
+    except ValueError:  # "I/O operation on closed file"
+        raise _StdoutError("logit-gui: error: stdout is closed: nothing can be printed") from None
+
+
+def _discard_stdout() -> None:
+    """After a failed write to stdout: point fd 1 at /dev/null, so the exit's flush cannot fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,9 +198,11 @@ def _build_parser() -> _Parser:
         prog="logit-gui",
         description="Teach logistic regression trained by cross-entropy. Without a command, opens the app.",
     )
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    app = sub.add_parser("app", help="open the desktop app (the default)")
+    app = sub.add_parser("app", help="open the desktop app (the default)",
+                         description="Open the desktop app. Also takes Qt's options, e.g. -platform offscreen.")
     app.add_argument("--csv", help="open this CSV file at start-up")
 
     t = sub.add_parser("train", help="train a model headless and print the result (JSON with --json)")
@@ -190,22 +265,6 @@ def _clean(obj):
     return obj
 
 
-def _write_atomic(path, text):
-    """Write ``text`` to ``path`` via a temporary file: never a half-written file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".logit-gui-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _cmd_train(args) -> int:
     import numpy as np
 
@@ -218,10 +277,16 @@ def _cmd_train(args) -> int:
     check_optimizer(args.optimizer, l1=args.l1)  # before loading a possibly large file
     if not 0 <= args.test_fraction < 1:
         raise DataError(f"--test-fraction must be in [0, 1), got {args.test_fraction}")
-    if args.json not in (None, "-"):
-        folder = os.path.dirname(os.path.abspath(args.json))
-        if not os.path.isdir(folder):
-            raise DataError(f"--json {args.json}: folder {folder} does not exist")
+    if sys.stdout is None:  # before training: the summary or the JSON has nowhere to go
+        raise _StdoutError("logit-gui: error: stdout is closed: nothing can be printed")
+    if args.json not in (None, "-"):  # '' too: an error, not "no JSON"
+        from .core.errors import OutputError
+        from .core.fileio import check_output
+
+        try:
+            check_output(args.json)  # before training: a path that cannot be written is reported now
+        except OutputError as e:
+            raise OutputError(f"--json {e}") from None
     settings = _settings(args)
     built = build(settings)
     ds, problem = built.dataset, built.problem
@@ -264,25 +329,31 @@ def _cmd_train(args) -> int:
         result["history"] = history
     text = json.dumps(_clean(result), indent=2, allow_nan=False) + "\n"
     if args.json == "-":
-        sys.stdout.write(text)
+        _write_stdout(text)
     else:
-        if args.json:
-            _write_atomic(args.json, text)
+        if args.json is not None:
+            from .core.errors import OutputError
+            from .core.fileio import write_output
+
+            try:  # a regular file atomically; a symlink's target, a device or a FIFO as it is
+                write_output(args.json, text)
+            except OutputError as e:
+                raise OutputError(f"--json {e}") from None
         _print_summary(result)
     return 0
 
 
 def _print_summary(r):
-    print(f"{r['optimizer']}: {r['status']} after {r['iterations']} iterations "
-          f"(J = {r['objective']:.10g}, ‖∇J‖∞ = {r['grad_norm']:.3g}, {r['seconds']:.3g} s)")
-    print(f"model: {r['model']}, classes: {', '.join(map(str, r['classes']))}")
+    lines = [f"{r['optimizer']}: {r['status']} after {r['iterations']} iterations "
+             f"(J = {r['objective']:.10g}, ‖∇J‖∞ = {r['grad_norm']:.3g}, {r['seconds']:.3g} s)",
+             f"model: {r['model']}, classes: {', '.join(map(str, r['classes']))}"]
     acc = r["metrics"]["train"]["accuracy"]
     line = f"train accuracy {acc:.4f}"
     if "test" in r["metrics"]:
         line += f", test accuracy {r['metrics']['test']['accuracy']:.4f}"
-    print(line)
-    for w in r["warnings"]:
-        print(f"warning: {w}")
+    lines.append(line)
+    lines += [f"warning: {w}" for w in r["warnings"]]
+    _write_stdout("\n".join(lines) + "\n")
 
 
 def _cmd_datasets(args) -> int:
@@ -290,19 +361,38 @@ def _cmd_datasets(args) -> int:
 
     rows = list_datasets()
     width = max(len(name) for name, _ in rows)
-    for name, desc in rows:
-        print(f"{name:<{width}}  {desc}")
+    _write_stdout("".join(f"{name:<{width}}  {desc}\n" for name, desc in rows))
     return 0
 
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("--version", "-V"):  # no Qt, no display needed
+        try:
+            _write_stdout(_version() + "\n")
+        except _StdoutError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_USAGE
+        return 0
     if not argv or argv[0] == "app" or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         if argv and argv[0] == "app":
             argv = argv[1:]
-        from .app import main as app_main
+        if any(a in ("-h", "--help") for a in argv[: argv.index("--") if "--" in argv else None]):
+            try:
+                _build_parser().parse_args(["app", "--help"])  # prints the app's help, no display needed
+            except SystemExit as e:
+                return int(e.code or 0)
+        problem = _app_option_problem(argv)
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            from .app import main as app_main
 
-        return app_main(argv)
+            return app_main(argv)
+        except KeyboardInterrupt:  # Ctrl+C before the window is up (after, it closes the window)
+            print("logit-gui: interrupted", file=sys.stderr)
+            return 130
     from .core.errors import LogitError
 
     try:
@@ -320,6 +410,10 @@ def main(argv=None) -> int:
         return 0
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except _StdoutError as exc:  # closed, full, broken pipe: one line
+        print(str(exc), file=sys.stderr)
+        _discard_stdout()
         return EXIT_USAGE
     except LogitError as exc:  # bad input: the message says what and where
         print(f"logit-gui: error: {exc}", file=sys.stderr)

@@ -196,3 +196,272 @@ def test_dataset_errors_exit_2(capsys, args, word):
     rc, out, err = _train(capsys, *args)
     assert rc == 2
     assert len(err.strip().splitlines()) == 1 and word in err.lower()
+
+
+# ----------------------------------------------------------------------------
+# issue 11, section 3 "Files stay what they were": --json, stdout, and every input
+# ----------------------------------------------------------------------------
+import os  # noqa: E402
+import shutil  # noqa: E402
+import stat  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+ROOT_USER = hasattr(os, "geteuid") and os.geteuid() == 0
+posix = pytest.mark.skipif(os.name != "posix", reason="POSIX file kinds")
+QUICK = ["--dataset", "moons", "--n", "60", "--optimizer", "newton", "--l2", "1"]
+
+
+def _one_line(rc, err, *words):
+    assert rc == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err and "internal error" not in err, err
+    for w in words:
+        assert w in lines[0], lines[0]
+    return lines[0]
+
+
+def _run(args, *, shell=False, stdin=None, timeout=120, **kw):
+    cmd = args if shell else [sys.executable, "-m", "logit_gui", *args]
+    return subprocess.run(cmd, shell=shell, capture_output=True, text=True, stdin=stdin, timeout=timeout, **kw)
+
+
+@posix
+def test_json_through_a_symlink_writes_its_target(tmp_path, capsys):
+    """Issue 11 §3: --json on a symlink replaced the link (its target left stale)."""
+    target = tmp_path / "target.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    rc, _, err = _train(capsys, *QUICK, "--json", str(link))
+    assert rc == 0, err
+    assert link.is_symlink() and json.loads(target.read_text())["status"]
+
+
+@posix
+def test_json_onto_a_hard_link_keeps_the_link(tmp_path, capsys):
+    """Issue 11 §3: --json split a hard link."""
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text("old")
+    os.link(a, b)
+    rc, _, err = _train(capsys, *QUICK, "--json", str(a))
+    assert rc == 0, err
+    assert os.path.samefile(a, b) and json.loads(b.read_text())["status"]
+
+
+@posix
+def test_json_keeps_the_mode_of_an_existing_file_and_the_umask_for_a_new_one(tmp_path, capsys):
+    """Issue 11 §3: --json made every file 0600."""
+    old = tmp_path / "old.json"
+    old.write_text("old")
+    os.chmod(old, 0o640)
+    assert _train(capsys, *QUICK, "--json", str(old))[0] == 0
+    assert stat.S_IMODE(old.stat().st_mode) == 0o640
+    saved = os.umask(0o022)
+    try:
+        assert _train(capsys, *QUICK, "--json", str(tmp_path / "new.json"))[0] == 0
+    finally:
+        os.umask(saved)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o644
+
+
+@posix
+def test_json_to_a_device_writes_it_and_a_full_device_is_one_line(tmp_path, capsys):
+    """Issue 11 §3: as root, --json /dev/null or /dev/full replaced the device with a regular
+    file. (Root uses private nodes of the same devices: never the machine's own.)"""
+    if ROOT_USER:
+        null, full = str(tmp_path / "null"), str(tmp_path / "full")
+        os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    else:
+        null, full = "/dev/null", "/dev/full"
+    rc, out, err = _train(capsys, *QUICK, "--json", null)
+    assert rc == 0 and "newton" in out, err
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    rc, _, err = _train(capsys, *QUICK, "--json", full)
+    _one_line(rc, err, f"--json {full}: no space left on device")
+    assert stat.S_ISCHR(os.stat(full).st_mode)
+
+
+@posix
+def test_json_into_a_fifo(tmp_path, capsys):
+    """Issue 11 §3: pipes are written directly."""
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
+    reader.start()
+    rc, _, err = _train(capsys, *QUICK, "--json", str(fifo))
+    reader.join(10)
+    assert rc == 0, err
+    assert json.loads(got[0])["status"] and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize("where, words", [
+    ("", ["--json '':", "empty"]),
+    ("{tmp}/missing/r.json", ["--json {tmp}/missing/r.json: folder {tmp}/missing does not exist"]),
+    ("{tmp}", ["--json {tmp}: is a directory"]),
+    ("{ro}/r.json", ["--json {ro}/r.json: permission denied"]),
+])
+def test_json_target_that_cannot_be_written_is_reported_before_training(tmp_path, where, words):
+    """Issue 11 §3: `--json ''` is an error; an unwritable target is reported before
+    training, naming the path given (not a temporary name)."""
+    ro = "/sys" if ROOT_USER else str(tmp_path / "ro")
+    if "{ro}" in where:
+        if ROOT_USER and not os.path.isdir("/sys"):
+            pytest.skip("no folder root cannot write")
+        if not ROOT_USER:
+            os.mkdir(ro, 0o555)
+    path = where.format(tmp=tmp_path, ro=ro)
+    t0 = time.monotonic()
+    # a training that would take minutes: the check must come first
+    r = _run(["train", "--dataset", "moons", "--n", "200000", "--optimizer", "gd", "--tol", "0",
+              "--max-iter", "1000000", "--json", path], timeout=60)
+    line = _one_line(r.returncode, r.stderr, *(w.format(tmp=tmp_path, ro=ro) for w in words))
+    assert ".tmp" not in line and time.monotonic() - t0 < 30
+
+
+@posix
+@pytest.mark.parametrize("redirect, words", [
+    (">&-", ["stdout is closed"]),
+    ("> /dev/full", ["cannot write to stdout: no space left on device"]),
+])
+@pytest.mark.parametrize("json_arg", [["--json", "-"], []])
+def test_closed_or_full_stdout_is_one_line(redirect, words, json_arg):
+    """Issue 11 §3: a closed or full stdout: one clear line (JSON or the summary)."""
+    cmd = " ".join([shlex_quote(sys.executable), "-m", "logit_gui", "train", *QUICK, *json_arg]) + " " + redirect
+    r = _run(cmd, shell=True)
+    _one_line(r.returncode, r.stderr, *words)
+
+
+def shlex_quote(s):
+    import shlex
+
+    return shlex.quote(s)
+
+
+@posix
+def test_broken_pipe_is_one_line():
+    """Issue 11 §3: a broken pipe (the reader went away): one clear line."""
+    p = subprocess.Popen([sys.executable, "-m", "logit_gui", "train", *QUICK, "--optimizer", "gd",
+                          "--max-iter", "3000", "--tol", "0", "--history", "--json", "-"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p.stdout.close()  # the reader is gone before anything was written
+    err = p.stderr.read()
+    p.wait(120)
+    _one_line(p.returncode, err, "stdout: broken pipe")
+
+
+# -- inputs --------------------------------------------------------------------
+def _plain_csv(tmp_path, n=40):
+    p = tmp_path / "d.csv"
+    p.write_text("a,b,y\n" + "".join(f"{i % 7},{(i * 3) % 5},{i % 2}\n" for i in range(n)))
+    return p
+
+
+@posix
+def test_csv_from_a_fifo_is_read_once(tmp_path):
+    """Issue 11 §3: a FIFO hung the CLI (the file was opened twice)."""
+    src = _plain_csv(tmp_path)
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(src.read_bytes()), daemon=True)
+    writer.start()
+    r = _run(["train", "--csv", str(fifo), "--l2", "1", "--json", "-"], timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["classes"] == [0, 1]
+
+
+@posix
+def test_csv_from_dev_stdin_and_process_substitution(tmp_path):
+    """Issue 11 §3: /dev/stdin and <(…) gave "no data rows"."""
+    src = _plain_csv(tmp_path)
+    r = subprocess.run(f"cat {shlex_quote(str(src))} | {shlex_quote(sys.executable)} -m logit_gui train "
+                       "--csv /dev/stdin --l2 1 --json -", shell=True, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["classes"] == [0, 1]
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("no bash for <(…)")
+    r = subprocess.run([bash, "-c", f"{shlex_quote(sys.executable)} -m logit_gui train --csv <(cat "
+                        f"{shlex_quote(str(src))}) --l2 1 --json -"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["classes"] == [0, 1]
+
+
+def test_csv_with_a_header_longer_than_64_kib_trains(tmp_path, capsys):
+    """Issue 11 §3: a CSV whose first line is longer than 64 KiB was rejected."""
+    c = 2000
+    rng = np.random.default_rng(0)
+    p = tmp_path / "wide.csv"
+    p.write_text(",".join(f"a_rather_long_measurement_name_{j:05d}" for j in range(c)) + ",y\n"
+                 + "".join(",".join(f"{v:.2f}" for v in rng.normal(size=c)) + f",{i % 2}\n" for i in range(12)))
+    assert len(p.read_text().splitlines()[0]) > 65536
+    r = _json(capsys, "--csv", str(p), "--l2", "1", "--max-iter", "3")
+    assert len(r["feature_names"]) == c
+
+
+def _npz(tmp_path, name="d.npz", **arrays):
+    p = tmp_path / name
+    np.savez(p, **arrays)
+    return str(p)
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda t: _npz(t, X=np.ones((4, 2)) * (1 + 2j), y=[0, 1, 0, 1]), ["X holds complex numbers"]),
+    (lambda t: _npz(t, X=np.arange(8.0).reshape(4, 2), y=[0.0, 1.0, np.nan, 1.0]), ["y[2] is nan"]),
+    (lambda t: _npz(t, X=np.arange(8.0).reshape(4, 2), y=[0.0, np.inf, 0.0, 1.0]), ["y[1] is inf"]),
+    (lambda t: _npz(t, X=np.array([[1, "a"], [2, "b"]], dtype=object), y=[0, 1]), ["X holds Python objects"]),
+    (lambda t: _npz(t, X=np.arange(4.0).reshape(2, 2), y=np.array([{}, {}], dtype=object)), ["y holds Python objects"]),
+    (lambda t: (np.save(t / "a.npy", np.zeros((3, 2))), str(t / "a.npy"))[1], ["a .npy file", "numpy.savez"]),
+    (lambda t: str(_plain_csv(t)), ["not an .npz file"]),
+    (lambda t: (open(t / "e.npz", "wb").close(), str(t / "e.npz"))[1], ["an empty file"]),
+    (lambda t: _npz(t, X=np.arange(40000.0).reshape(20000, 2), y=np.arange(20000)), ["20,000 distinct labels"]),
+])
+def test_bad_npz_is_one_line_and_never_suggests_unsafe_loading(tmp_path, capsys, make, words):
+    """Issue 11 §3: complex X was truncated, NaN labels accepted, a .npy or a CSV got numpy's
+    "allow_pickle" hint (an invitation to unsafe loading), 20,000 labels ran out of memory."""
+    path = make(tmp_path)
+    rc, _, err = _train(capsys, "--npz", path)
+    line = _one_line(rc, err, path, *words)
+    assert "pickle" not in line.lower()
+
+
+def test_npz_with_int64_extreme_labels_keeps_them_exactly(tmp_path, capsys):
+    """Issue 11 §3: int64-extreme labels gave an internal error."""
+    lo, hi = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    path = _npz(tmp_path, X=np.arange(8.0).reshape(4, 2), y=np.array([lo, hi, lo, hi]))
+    r = _json(capsys, "--npz", path, "--l2", "1")
+    assert r["classes"] == [int(lo), int(hi)]
+    path = _npz(tmp_path, "u.npz", X=np.arange(8.0).reshape(4, 2), y=np.array([0, 2**64 - 1, 0, 2**64 - 1], dtype=np.uint64))
+    assert _json(capsys, "--npz", path, "--l2", "1")["classes"] == [0, 2**64 - 1]
+
+
+@posix
+def test_npz_from_a_fifo_is_read_once(tmp_path):
+    src = _npz(tmp_path, X=np.arange(16.0).reshape(8, 2), y=[0, 1] * 4)
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    threading.Thread(target=lambda: fifo.write_bytes(open(src, "rb").read()), daemon=True).start()
+    r = _run(["train", "--npz", str(fifo), "--l2", "1", "--json", "-"], timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def test_too_many_distinct_labels_are_refused_quickly(tmp_path, capsys):
+    """Issue 11 §3: 20,000 distinct labels ran out of memory (3,000 took 119 s)."""
+    for k in (20000, 3000):
+        p = tmp_path / f"ids{k}.csv"
+        p.write_text("a,b,y\n" + "".join(f"{i},{i % 13},c{i % k}\n" for i in range(max(k, 6000))))
+        t0 = time.monotonic()
+        rc, _, err = _train(capsys, "--csv", str(p))
+        _one_line(rc, err, str(p), f"column 'y' has {k:,} distinct labels", "at most 100 classes")
+        assert time.monotonic() - t0 < 10
+
+
+@posix
+def test_a_character_device_as_input_is_one_line(capsys):
+    """Issue 11 §3: a non-regular file (here one that never ends) must not hang the CLI."""
+    rc, _, err = _train(capsys, "--csv", "/dev/zero")
+    _one_line(rc, err, "/dev/zero: a character device, not a CSV file")
+    rc, _, err = _train(capsys, "--npz", "/dev/zero")
+    _one_line(rc, err, "/dev/zero: a character device")

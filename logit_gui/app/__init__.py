@@ -10,10 +10,12 @@ iterates, Qt-free), :mod:`.frame` (what the panels draw, Qt-free),
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 
-__all__ = ["main", "parse_args", "leave_a_core_for_the_display", "qt_is_broken", "icon_path"]
+__all__ = ["main", "parse_args", "leave_a_core_for_the_display", "qt_is_broken", "icon_path", "quit_on_sigint"]
 
 _BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -68,6 +70,61 @@ def icon_path() -> str | None:
     return str(p) if p.is_file() else None
 
 
+@contextlib.contextmanager
+def _sigint_ignored():
+    """SIGINT ignored meanwhile (in the main thread). A process started now keeps ignoring it
+    (also Python, through exec), so a Ctrl+C in the terminal, sent to the whole process
+    group, reaches only the window, which then stops the trainer cleanly."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def quit_on_sigint(window):
+    """Ctrl+C in the terminal closes ``window`` as Ctrl+Q does (training stops cleanly).
+
+    Python runs a signal handler only between bytecodes, never while Qt's event
+    loop waits in C++: a timer wakes the interpreter a few times a second. The
+    handler itself only queues the close for the event loop. Outside the main
+    thread (signals cannot be set there) this does nothing.
+    """
+    import signal
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    tick = QTimer()
+    tick.timeout.connect(lambda: None)  # lets Python see the signal
+    tick.start(200)
+
+    asked = []
+
+    def on_sigint(signum, frame):
+        if asked:  # a second Ctrl+C: leave the event loop whatever the window does
+            QTimer.singleShot(0, QApplication.quit)
+        else:
+            QTimer.singleShot(0, window.close)
+        asked.append(signum)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        tick.stop()
+        signal.signal(signal.SIGINT, previous)
+
+
 def parse_args(argv):
     """(csv path or None, the remaining arguments for Qt) from ``[--csv PATH | PATH.csv] [Qt options]``."""
     import argparse
@@ -90,6 +147,12 @@ def main(argv=None) -> int:
     if problem and not os.environ.get("LOGIT_GUI_IGNORE_QT_CHECK"):
         print(f"logit-gui: {problem}", file=sys.stderr)
         return 1
+    from ..launch import display_problem
+
+    problem = display_problem(argv)  # before Qt: a missing library or display aborts it (SIGABRT)
+    if problem:
+        print(f"logit-gui: {problem}", file=sys.stderr)
+        return 2
 
     from PySide6.QtWidgets import QApplication
 
@@ -107,11 +170,13 @@ def main(argv=None) -> int:
         from PySide6.QtGui import QIcon
 
         app.setWindowIcon(QIcon(icon))  # window and task bar
-    window = MainWindow()
+    with _sigint_ignored():  # the trainer process starts now and inherits it: Ctrl+C is the window's to handle
+        window = MainWindow()
     sys.excepthook = window.report_unexpected  # a bug in a slot: status bar and log, not a lost traceback
     window.show()
     if csv:  # a bad file opens a dialog over the default data, as File → Open does
         QTimer.singleShot(0, lambda: window.open_csv(csv))
-    code = app.exec()
+    with quit_on_sigint(window):
+        code = app.exec()
     window.controller.shutdown()  # idempotent: closeEvent already did it
     return int(code)
