@@ -1,7 +1,8 @@
 """The data panel: samples, the model's probability and its decision boundary.
 
 Binary: P(class 1) as a heatmap (diverging map, colour bar, levels 0..1), the
-p = 0.5 contour bold, optional contours at 0.1 … 0.9. Multiclass: each class's
+p = 0.5 contour bold, optional contours at 0.1 … 0.9, and the p = t contour
+dashed in the threshold colour when the shared decision threshold t ≠ 0.5. Multiclass: each class's
 colour weighted by its probability, and the lines where the most probable
 class changes. Training samples ●, test samples ▲, misclassified ones ringed.
 The legend is a row above the plot, where it never hides a sample.
@@ -71,7 +72,10 @@ class BoundaryItem(PanelItem):
                                              antialias=False, segmentedLineMode="on")
         self.boundary_curve = pg.PlotCurveItem(pen=pen(t, t.line_color, 3.5), connect="pairs",
                                                antialias=True, segmentedLineMode="on")
-        for item in (self.levels_curve, self.boundary_curve):
+        # the decision threshold's contour p = t (binary, t ≠ 0.5): dashed, in the threshold colour
+        self.threshold_curve = pg.PlotCurveItem(pen=pen(t, t.threshold_color, 2.5, "dash"), connect="finite",
+                                                antialias=True)
+        for item in (self.levels_curve, self.boundary_curve, self.threshold_curve):
             item.setZValue(5)
             plot.addItem(item)
         self.train_scatter = Scatter(size=t.px(9), symbol="o", pxMode=True, antialias=True)
@@ -87,6 +91,8 @@ class BoundaryItem(PanelItem):
         self.note.setZValue(31)
         plot.addItem(self.note, ignoreBounds=True)
         self._legend_text = ""
+        self._legend_entries: list = []
+        self._threshold_key = None
 
     # ------------------------------------------------------------------
     def plot_item(self):
@@ -122,10 +128,9 @@ class BoundaryItem(PanelItem):
         if view.n_test:
             entries.append(("▲", t.muted, "test"))
         entries.append(("◯", t.foreground, "misclassified"))
-        self._legend_text = self.legend_html(entries)
-        self.legend.setText(self._legend_text)
-        self.legend.item.setTextWidth(-1)
-        self._wrap_legend()
+        self._legend_entries = entries
+        self._threshold_key = None
+        self._set_legend(entries)
         shown = view.train_xy.shape[0]
         text = []
         if shown < view.n_train:
@@ -138,6 +143,13 @@ class BoundaryItem(PanelItem):
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.levels_curve.setData([], [])
         self.boundary_curve.setData([], [])
+        self.threshold_curve.setData([], [])
+
+    def _set_legend(self, entries) -> None:
+        self._legend_text = self.legend_html(entries)
+        self.legend.setText(self._legend_text)
+        self.legend.item.setTextWidth(-1)
+        self._wrap_legend()
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt API
         super().resizeEvent(ev)
@@ -162,6 +174,14 @@ class BoundaryItem(PanelItem):
             self.image.setImage(self.theme.blend_classes(data.image), autoLevels=False, levels=(0, 255))
         _set_pairs(self.boundary_curve, data.boundary)
         _set_pairs(self.levels_curve, data.levels)
+        line = data.threshold_line
+        self.threshold_curve.setData(line[:, 0], line[:, 1], connect="finite")
+        shown = data.binary and not frames.is_half(data.threshold)
+        key = (shown, round(data.threshold, 4) if shown else None)
+        if key != self._threshold_key:  # the legend names p = t while its contour is drawn
+            self._threshold_key = key
+            extra = [("╍╍", self.theme.threshold_color, f"p = {data.threshold:.3g} (threshold)")] if shown else []
+            self._set_legend(self._legend_entries + extra)
         self.test_scatter.setVisible(data.show_test)
         self.wrong_scatter.show_only(data.wrong)
 
@@ -192,5 +212,6 @@ SPEC = register(PanelSpec(
     compute=frames.compute, item=BoundaryItem,
     tooltip="Colour: the model's probability p(x) = σ(wᵀφ(x) + b) of class 1 (binary), or each class's\n"
             "colour weighted by its softmax probability. Bold line: p = 0.5, the decision boundary.\n"
-            "Thin lines: p = 0.1 … 0.9. ● training samples, ▲ test samples, ◯ misclassified.",
+            "Thin lines: p = 0.1 … 0.9. Dashed: p = t, the decision threshold, when t ≠ 0.5.\n"
+            "● training samples, ▲ test samples, ◯ misclassified.",
 ))
