@@ -104,7 +104,7 @@ def test_given_no_data_options_render_draws_the_apps_opening_scenario(qapp, tmp_
 
 @pytest.mark.parametrize("args, words", [
     (["--out", "/no/such/folder/fig.png"], ["/no/such/folder", "does not exist"]),
-    (["--out", "fig.gif"], ["fig.gif", "unknown image format"]),
+    (["--out", "fig.bmp"], ["fig.bmp", "unknown image format", ".gif or .mp4"]),
     (["--out", "fig"], ["fig", "unknown image format"]),
     (["--out", "fig.png", "--panel", "nope"], ["unknown panel", "nope"]),
     (["--out", "fig.png", "--panel", "loss,nope"], ["unknown panel", "nope"]),

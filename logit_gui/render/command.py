@@ -4,6 +4,7 @@
 
     logit-gui render [train's data/model/optimizer options] [--iterations N]
         [--panel NAME|all] --out FILE [--scale S] [--theme light|dark] [--presentation] [--size WxH]
+        [--frames A:B[:STEP]] [--fps F]
 
 Given no data option (--csv, --npz, --dataset) it draws the app's opening
 scenario (moons, cubic features, gd, the app's defaults), with any other
@@ -13,6 +14,14 @@ and defaults, so the same options train the same model. The run is stepped
 app, and the panels are the app's items (:mod:`logit_gui.render.panels`),
 drawn offscreen — Qt's offscreen platform is chosen here whatever DISPLAY
 says, and no window is ever shown.
+
+``--out run.gif`` or ``run.mp4`` animates the timeline
+(:mod:`logit_gui.render.animate`): the iterations A to B (both included) every
+STEP of ``--frames`` (default: the whole run, about 100 frames), at ``--fps``
+frames a second (default 10). Without ``--iterations`` the run is trained to
+B; a run that stops before B is animated to where it stopped. MP4 needs the
+optional extra ``video`` (imageio-ffmpeg); the message says so. On a terminal
+a bar on stderr shows the progress.
 
 This module imports Qt only inside :func:`run`: building the command line
 stays Qt-free.
@@ -61,9 +70,28 @@ def _iterations(text: str) -> int:
     return v
 
 
+def _frames(text: str):
+    from .animate import AnimationError, parse_frames
+
+    try:
+        return parse_frames(text)
+    except AnimationError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _fps(text: str) -> float:
+    from .animate import AnimationError, check_fps
+
+    try:
+        return check_fps(text)
+    except AnimationError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def add_parser(sub, add_run_options) -> argparse.ArgumentParser:
     r = sub.add_parser(
-        "render", help="draw the app's panels after N iterations to a PNG, SVG or PDF file (no display needed)",
+        "render", help="draw the app's panels after N iterations to a PNG, SVG or PDF file, or the "
+                       "timeline as a GIF or MP4 (no display needed)",
         description="Draw the app's panels to a figure file. Without --csv/--npz/--dataset: the app's "
                     "opening scenario (moons, cubic features, gd).",
     )
@@ -73,21 +101,27 @@ def add_parser(sub, add_run_options) -> argparse.ArgumentParser:
         if action.dest not in ("help",):
             _RUN_DESTS[action.dest] = action.default
             action.default = argparse.SUPPRESS
-    r.add_argument("--iterations", type=_iterations, default=100, metavar="N",
-                   help="iterations to train before drawing (default 100)")
+    r.add_argument("--iterations", type=_iterations, default=None, metavar="N",
+                   help="iterations to train before drawing (default 100; for an animation: B of --frames)")
     from .panels import panel_ids  # module names: no Qt imported
 
     r.add_argument("--panel", default="all", metavar="NAME[,NAME…]|all",
                    help="the panel(s) to draw: " + ", ".join(panel_ids())
                         + "; or all (default): the panels the app opens with")
-    r.add_argument("--out", required=True, metavar="FILE", help="the figure: .png, .svg or .pdf")
+    r.add_argument("--out", required=True, metavar="FILE",
+                   help="the figure: .png, .svg or .pdf; an animation of the timeline: .gif or .mp4 "
+                        "(MP4 needs the extra: pip install 'logit-gui[video]')")
     r.add_argument("--scale", type=_scale, default=1.0, metavar="S",
-                   help="PNG: 1 to 4 times the size; lines, markers and text grow with it (default 1)")
+                   help="PNG, GIF, MP4: 1 to 4 times the size; lines, markers and text grow with it (default 1)")
     r.add_argument("--theme", choices=("light", "dark"), default="light", help="colours (default light)")
     r.add_argument("--presentation", action="store_true",
                    help="larger fonts, lines and markers, for the back of a hall")
     r.add_argument("--size", type=_size, metavar="WxH",
                    help="figure size in pixels before --scale (default 800x600 for one panel, 1400x800 for all)")
+    r.add_argument("--frames", type=_frames, metavar="A:B[:STEP]",
+                   help="GIF/MP4: one frame every STEP iterations from A to B, both included "
+                        "(default: 0 to --iterations, about 100 frames)")
+    r.add_argument("--fps", type=_fps, metavar="F", help="GIF/MP4: frames per second (default 10; a GIF at most 50)")
     return r
 
 
@@ -138,23 +172,42 @@ def settings_for(args, train_settings):
     return dataclasses.replace(s, data=d, model=m, optimizer=o, run=r)
 
 
+def _format(path: str) -> tuple[str, bool]:
+    """(format, is an animation) from ``--out``'s extension; ExportError naming every format."""
+    from .animate import animation_format
+    from .export import ExportError, format_of
+
+    anim = animation_format(path)
+    if anim is not None:
+        return anim, True
+    try:
+        return format_of(path), False
+    except ExportError as e:
+        raise ExportError(f"{e}, or .gif or .mp4 for an animation") from None
+
+
 def run(args, train_settings) -> int:
     """Train, draw, export. Bad input raises LogitError (the CLI: one line, exit 2)."""
     from logit_gui.core.errors import DataError
     from logit_gui.core.fileio import check_output
     from logit_gui.core.optimizers import check_optimizer
 
-    from .export import format_of
-
     chosen = panel_choice(args.panel)
     check_output(args.out)  # '' first: "empty", not "unknown format"
-    fmt = format_of(args.out)  # before training: a bad place is reported at once
+    fmt, animated = _format(args.out)  # before training: a bad place is reported at once
+    frames = getattr(args, "frames", None)
+    fps = getattr(args, "fps", None)
+    if not animated and (frames is not None or fps is not None):
+        raise DataError(f"{'--frames' if frames is not None else '--fps'} is for an animation: "
+                        f"--out must end in .gif or .mp4, not .{fmt}")
+    anim = _check_animation(args, fmt, chosen) if animated else None
+    iterations = args.iterations if args.iterations is not None else (anim["iterations"] if anim else 100)
     settings = settings_for(args, train_settings)
     check_optimizer(settings.optimizer.method, l1=settings.model.l1)
     from logit_gui.model.pipeline import build, train_to
 
     built = build(settings)
-    run_ = train_to(built, args.iterations)
+    run_ = train_to(built, iterations)
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # whatever DISPLAY says: never a window
     from PySide6.QtWidgets import QApplication
@@ -169,11 +222,15 @@ def run(args, train_settings) -> int:
 
     reg = registry()
     ids = default_panels() if chosen is None else chosen
-    scale = args.scale if fmt == "png" else 1.0
+    scale = args.scale if fmt in ("png", "gif", "mp4") else 1.0
     w, h = args.size or panel_size(len(ids))
     theme = get_theme(args.theme, presentation=args.presentation, scale=scale)
     view = make_view(built.problem, settings.data.view_features)
-    frame = make_frame(view, run_.history.latest)
+    it = run_.history.latest
+    done = f"{settings.optimizer.method} ({run_.status}, J = {it.objective:.6g})"
+    if animated:
+        return _animate(args, anim, ids, theme, (round(w * scale), round(h * scale)), view, run_, settings, done)
+    frame = make_frame(view, it)
     fig = Figure(ids, theme, (round(w * scale), round(h * scale)))
     try:
         fig.draw(view, run_.history, frame, settings.display)
@@ -182,7 +239,66 @@ def run(args, train_settings) -> int:
     finally:
         fig.close()
         app.processEvents()
-    it = run_.history.latest
-    print(f"{args.out}: {', '.join(ids)} after {it.k} iterations of {settings.optimizer.method} "
-          f"({run_.status}, J = {it.objective:.6g})")
+    print(f"{args.out}: {', '.join(ids)} after {it.k} iterations of {done}")
+    return 0
+
+
+def _check_animation(args, fmt: str, chosen) -> dict:
+    """What can be checked of an animation before training (frames, fps, size, the encoder)."""
+    from .animate import (
+        DEFAULT_FPS,
+        AnimationError,
+        check_fps,
+        check_frame_count,
+        check_gif_size,
+        check_writer,
+        default_frames,
+        frame_count,
+        frame_size,
+    )
+    from .figure import panel_size
+
+    check_writer(fmt, args.out)  # a missing extra is said before any work
+    fps = check_fps(args.fps if args.fps is not None else DEFAULT_FPS, fmt)
+    fr = args.frames
+    if fr is None:
+        iterations = args.iterations if args.iterations is not None else 100
+        fr = default_frames(iterations)
+    else:
+        iterations = args.iterations if args.iterations is not None else (fr.stop if fr.stop is not None else 100)
+    start = fr.start or 0
+    stop = fr.stop if fr.stop is not None else iterations
+    if stop > iterations:
+        raise AnimationError(f"--frames {fr.start if fr.start is not None else ''}:{fr.stop}: iteration {stop} "
+                             f"is after --iterations {iterations}")
+    if start > stop:
+        raise AnimationError(f"--frames: iteration {start} is after the last one, {stop}")
+    n = frame_count(start, stop, fr.step)
+    check_frame_count(n, start, stop)
+    n_panels = 3 if chosen is None else len(chosen)
+    w, h = args.size or panel_size(n_panels)
+    scale = args.scale
+    if fmt == "gif":
+        check_gif_size(n, *frame_size(w * scale, h * scale, fmt))
+    return {"frames": fr, "fps": fps, "iterations": iterations}
+
+
+def _animate(args, anim, ids, theme, size, view, run_, settings, done: str) -> int:
+    import sys
+
+    from .animate import TerminalProgress, animation_format, export_animation, frame_size, plan_frames
+
+    plan = plan_frames(run_.history.curves()[0], anim["frames"])
+    bar = TerminalProgress(sys.stderr, label=os.path.basename(args.out)) if TerminalProgress.wanted() else None
+    try:
+        n = export_animation(args.out, ids, theme, size, view, run_.history, plan, settings.display,
+                             fps=anim["fps"], progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    w, h = frame_size(*size, animation_format(args.out))
+    every = f", every {plan.step}" if plan.step > 1 else ""
+    note = f" (the run stopped at iteration {plan.stop}, before {plan.asked_stop})" if plan.clamped else ""
+    print(f"{args.out}: {', '.join(ids)}, {n} frames of {w}×{h} at {anim['fps']:g} fps: iterations "
+          f"{plan.ks[0]} to {plan.ks[-1]}{every} of {done}{note}")
     return 0
