@@ -95,3 +95,26 @@ def test_the_pr_panel_renders_in_each_theme(tmp_path, capsys, qapp, theme, extra
     assert np.all(a[2, 2] == bg)
     assert _share(a, t.train_color, 30) > 1e-3 and _share(a, t.test_color, 30) > 5e-4
     assert _share(a, t.threshold_color, 30) > 1e-4
+
+
+def test_a_long_curve_is_thinned_for_drawing_but_its_area_and_point_are_exact():
+    from logit_gui.model.settings import DataSettings, Settings
+
+    built, h, view, frame = scene(Settings(DataSettings(n=12_000, noise=0.7, test_fraction=0.0, degree=1)), 3)
+    d = pr.compute(view, h, frame, pr.PrOptions(threshold=0.4))
+    c = d.curves[0]
+    y, P = probabilities(built, frame)
+    prec, rec, thr = precision_recall_curve(y, P[:, 1], drop_intermediate=True)
+    assert rec.size > roc.MAX_CURVE_POINTS and 100 < c.x.size < rec.size // 2  # thinned
+    assert c.area == pytest.approx(average_precision_score(y, P[:, 1]), abs=1e-12)
+    pred = (P[:, 1] >= 0.4).astype(int)
+    assert c.point == pytest.approx((recall_score(y, pred), precision_score(y, pred)), abs=1e-15)
+    # the kept vertices are scikit-learn's, in order, ends included; a dropped one is in the
+    # grid cell of the last vertex kept before it (far below a pixel)
+    kept = np.searchsorted(thr, c.thresholds[:-1])
+    assert np.array_equal(thr[kept], c.thresholds[:-1]) and kept[0] == 0 and np.all(np.diff(kept) > 0)
+    kept = np.r_[kept, rec.size - 1]
+    before = kept[np.searchsorted(kept, np.arange(rec.size), side="right") - 1]
+    gap = np.hypot(rec - rec[before], prec - prec[before])
+    assert gap.max() <= 1.5 * np.sqrt(2) / roc.THIN_GRID
+    assert np.count_nonzero(gap) > 0

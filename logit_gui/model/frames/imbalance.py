@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -75,6 +75,7 @@ class Fit:
     status: str              # the core's: converged, stalled (no further progress), max_iter, diverged
     objective: float
     notes: tuple
+    scores: "Scores | None" = None  # its accuracy and balanced accuracy, train and test
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,14 @@ def reference_fit(problem, reference: str = "none") -> Fit:
         pass
     fit = Fit(np.array(it.coef), np.array(it.intercept), method, int(it.k), it.status, float(it.objective),
               tuple(it.notes))
+    splits = [(X, problem.train.y)]
+    if problem.test is not None and problem.test.n:
+        splits.append((problem.features(problem.test.X), problem.test.y))
+    out = [None] * 4
+    for i, (Xs, ys) in enumerate(splits):
+        pred = decide(predict_proba(obj.kind, fit.coef, fit.intercept, Xs), None)
+        out[2 * i:2 * i + 2] = metrics.accuracy(ys, pred), metrics.balanced_accuracy(ys, pred)
+    fit = replace(fit, scores=Scores(*out))
     with _FITS_LOCK:
         _FITS.setdefault(problem, {})[reference] = fit
     return fit
@@ -216,6 +225,6 @@ def compute(view: View, history, frame: Frame, options: ImbalanceOptions) -> Imb
         reference=options.reference, reference_alpha=ref_alpha, same_weights=same, fit=fit,
         shown_k=int(it.k), shown_boundary=borders(frame.grid_P, view.xs, view.ys),
         reference_boundary=polylines(borders(Pref, view.xs, view.ys)),
-        shown=_scores(view, it), ref=_scores(view, fit),
+        shown=_scores(view, it), ref=fit.scores,
         show_samples=options.samples,
     )

@@ -31,6 +31,11 @@ from .confusion import decide, samples, threshold_field
 
 __all__ = ["RocOptions", "Curve", "CurvesData", "compute", "curves", "threshold_at", "nearest", "MULTICLASS"]
 
+#: a curve with more vertices than this is thinned for drawing (consecutive vertices closer than
+#: 1/THIN_GRID of the unit square merge: far below a pixel); areas and points are of the whole curve
+MAX_CURVE_POINTS = 4000
+THIN_GRID = 2000
+
 #: how many classes are drawn
 MULTICLASS = (("ovr", "one-vs-rest, per class"), ("micro", "micro-average"))
 
@@ -57,6 +62,7 @@ class Curve:
     thresholds: np.ndarray   # each point's score threshold (predicted positive where score ≥ it; +inf: none)
     area: float              # ROC: AUC; PR: average precision (NaN: one class only)
     point: tuple | None      # the operating point (x, y): p ≥ t (binary) or the argmax classifier
+    # (beyond MAX_CURVE_POINTS vertices x, y, thresholds are thinned for drawing; area and point are exact)
     positives: int
     negatives: int
 
@@ -80,16 +86,29 @@ def _binary_curve(kind: str, split: str, k, y01: np.ndarray, score: np.ndarray, 
     empty = np.empty(0)
     if pos == 0 or neg == 0:  # one class only: no curve, no area
         return Curve(split, k, empty, empty, empty, float("nan"), None, pos, neg)
+    # one sort per curve: the areas are the metrics' own sums over these very points (the
+    # points a dropped vertex would add are collinear (ROC) or add no recall (PR): no area)
     if kind == "roc":
         x, y, thr = metrics.roc_curve(y01, score)
-        area = metrics.roc_auc(y01, score)
+        area = float((np.diff(x) * (y[1:] + y[:-1]) / 2.0).sum())  # metrics.roc_auc
         point = (fp / neg, tp / pos)
     else:
         y, x, thr = metrics.precision_recall_curve(y01, score, drop_intermediate=True)
         thr = np.r_[thr, np.inf]  # the last point (recall 0, precision 1): nothing predicted positive
-        area = metrics.average_precision(y01, score)
+        area = float(max(0.0, -np.sum(np.diff(x) * y[:-1])))  # metrics.average_precision
         point = (tp / pos, tp / (tp + fp)) if tp + fp > 0 else (0.0, 1.0)
-    return Curve(split, k, x, y, thr, float(area), point, pos, neg)
+    if x.size > MAX_CURVE_POINTS:
+        x, y, thr = _thin(x, y, thr)
+    return Curve(split, k, x, y, thr, area, point, pos, neg)
+
+
+def _thin(x, y, thr):
+    """Drop vertices that fall in the same cell of a THIN_GRID² grid as the previous one (the
+    ends stay): a curve of 10⁵ vertices draws as a few thousand, identical to the eye."""
+    q = np.round(np.column_stack([x, y]) * THIN_GRID)
+    keep = np.r_[True, np.any(q[1:] != q[:-1], axis=1)]
+    keep[-1] = True
+    return x[keep], y[keep], thr[keep]
 
 
 def curves(kind: str, view: View, frame: Frame, threshold: float, test: bool, multiclass: str) -> CurvesData:
