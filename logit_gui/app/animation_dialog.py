@@ -107,6 +107,8 @@ def run_animation(choice: AnimationChoice, view, history, display, progress=None
         raise AnimationError(f"{choice.path}: an animation is a .gif or an .mp4")
     check_writer(fmt, choice.path)
     fps = check_fps(choice.fps, fmt, label="frames per second")
+    # a snapshot: the trainer may append (and thin) while the frames are drawn
+    history = history.copy() if hasattr(history, "copy") else history
     plan = plan_frames(history.curves()[0], FrameRange(choice.start, choice.stop, choice.step), label="frames")
     if fmt == "gif":
         check_gif_size(plan.n, *choice.size, label="frames")
