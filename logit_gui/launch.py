@@ -72,8 +72,8 @@ _PACKAGES = {
         "libxcb-keysyms.so.1": "libxcb-keysyms1", "libxcb-image.so.0": "libxcb-image0",
         "libxcb-render-util.so.0": "libxcb-render-util0", "libxcb-util.so.1": "libxcb-util1",
         "libxkbcommon-x11.so.0": "libxkbcommon-x11-0", "libxkbcommon.so.0": "libxkbcommon0",
-        "libX11-xcb.so.1": "libX11-xcb1", "libX11.so.6": "libX11-6", "libGL.so.1": "libGL1",
-        "libEGL.so.1": "libEGL1", "libfontconfig.so.1": "libfontconfig1", "libdbus-1.so.3": "libdbus-1-3",
+        "libX11-xcb.so.1": "libX11-xcb1", "libX11.so.6": "libX11-6", "libGL.so.1": "Mesa-libGL1",
+        "libEGL.so.1": "Mesa-libEGL1", "libfontconfig.so.1": "libfontconfig1", "libdbus-1.so.3": "libdbus-1-3",
     },
 }
 _INSTALL = {
