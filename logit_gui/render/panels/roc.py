@@ -182,9 +182,10 @@ class CurvesItem(PanelItem):
             by = {(c.split, c.k): c for c in data.curves}
             two = "test" in data.splits
             entries.append(("", t.foreground, f"one-vs-rest {A}" + (" train / test:" if two else ":")))
+            digits = 3 if len(data.classes) <= 6 else 2  # ten classes: a shorter legend
             for k, name in enumerate(data.classes[:MAX_CLASSES]):
                 name = html.escape(name if len(name) < 16 else name[:14] + "…")
-                a = fmt(by[("train", k)].area) + (" / " + fmt(by[("test", k)].area) if two else "")
+                a = fmt(by[("train", k)].area, digits) + (" / " + fmt(by[("test", k)].area, digits) if two else "")
                 entries.append(("━━", t.class_color(k), f"{name} {a}"))
             macro = dict(data.macro)
             entries.append(("", t.foreground, "macro " + fmt(macro.get("train"))
@@ -201,7 +202,9 @@ class CurvesItem(PanelItem):
                 entries.append(("●▲", t.threshold_color, f"p ≥ t = {data.threshold:.3g}"))
             else:
                 entries.append(("●", t.foreground, "argmax classifier"))
-        entries.append(self._guide_entry(data))
+        guide = self._guide_entry(data)
+        if guide[2]:
+            entries.append(guide)
         return entries
 
     # ------------------------------------------------------------------
