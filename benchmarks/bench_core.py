@@ -8,14 +8,22 @@
 (b) ``newton`` and ``lbfgs`` time to ‖∇J‖∞ ≤ 1e-8 against scikit-learn's
     ``newton-cholesky`` and ``lbfgs`` (same objective, C = 1/(l2·n), same tol)
     on n = 1e6, d = 20; goal ≤ 1.2×.
+(c) accuracy: the relative error of J (and of ∇J, per unit of its rounding
+    bound Σ|x̃||σ − y|/n) against long double, ours against ``np.logaddexp``;
+    goal: a few ulp (ε = 2.2e-16), like logaddexp.
+(d) iterations on badly scaled features: the same problem with features × c
+    (l2 × c²) for Newton, BFGS and L-BFGS, against scikit-learn's
+    newton-cholesky; goal: Newton within a few iterations of newton-cholesky,
+    the same count for every c.
 
-Run by hand (not in CI):  python benchmarks/bench_core.py [--quick]
+Run by hand (not in CI):  python benchmarks/bench_core.py [--quick] [--only gd|second-order|accuracy|scaling]
 Prints markdown tables for the README.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -66,8 +74,15 @@ def bench_gd(sizes, dims, repeats):
                 np.savez(path, X=X, y=y)
                 # ≈ 5 s of floor (at least 200 iterations): start-up amortized as in a real run
                 iters = int(min(2000, max(200, 3e9 / (n * (d + 1)))))
+                out = os.path.join(tmp, "o.json")
                 ours = [sys.executable, "-m", "logit_gui", "train", "--npz", path, "--optimizer", "gd",
-                        "--lr", "0.1", "--tol", "0", "--max-iter", str(iters), "--json", os.path.join(tmp, "o.json")]
+                        "--lr", "0.1", "--tol", "0", "--max-iter", str(iters), "--json", out]
+                _wall(ours)
+                with open(out) as fh:  # the iterations actually run (a run may stall before max_iter)
+                    done = json.load(fh)["iterations"]
+                if done != iters:
+                    iters = done
+                    ours[ours.index("--max-iter") + 1] = str(iters)
                 floor = [sys.executable, floor_py, path, str(iters), "0.1"]
                 t_floor, t_ours = [], []
                 for _ in range(repeats):
@@ -110,10 +125,97 @@ def bench_second_order(n, d, repeats):
     print()
 
 
+def bench_accuracy():
+    from logit_gui.core.datasets import load_dataset
+    from logit_gui.core.objective import Objective
+    from logit_gui.core.optimizers import make_optimizer
+    from logit_gui.core.train import run
+
+    LD = np.longdouble
+    eps = np.finfo(np.float64).eps
+    print("### (c) accuracy of J and ∇J against long double (in ulp: error / (ε·|J|))\n")
+    print(f"long double: {np.finfo(LD).eps:.1e} eps. θ = s·θ* with θ* the optimum for l2 = 1e-2; "
+          "∇J: max over components of |error| / (ε Σ|x̃||σ − y|/n).\n")
+    print("| data | s | J | J ulp, ours | J ulp, logaddexp | ∇J, ours |")
+    print("|---|---:|---:|---:|---:|---:|")
+    rng = np.random.default_rng(0)
+    Xr = rng.normal(size=(100000, 10))
+    yr = (Xr @ rng.normal(size=10) + rng.logistic(size=100000) > 0).astype(int)
+    bc = load_dataset("breast-cancer")
+    for name, X, y in (("breast-cancer (raw)", bc.X, bc.y),
+                       ("breast-cancer (standardized)", (bc.X - bc.X.mean(0)) / bc.X.std(0), bc.y),
+                       ("n = 1e5, d = 10, Gaussian", Xr, yr)):
+        best = None
+        for best in run(make_optimizer("newton", Objective(X, y, l2=1e-2)), max_iter=100, tol=1e-12):
+            pass
+        obj = Objective(X, y)
+        Xt = np.column_stack([X, np.ones(len(y))])
+        for scale in (0.3, 1.0, 3.0, 30.0):
+            theta = best.theta.ravel() * scale
+            f, g = obj.value_grad(theta)
+            z = Xt @ theta
+            Xl, zl = Xt.astype(LD), z.astype(LD)
+            a = np.where(y == 1, -zl, zl)
+            f_ref = np.mean(np.where(a > 0, a + np.log1p(np.exp(-a)), np.log1p(np.exp(a))))
+            r = 1 / (1 + np.exp(-zl)) - y
+            g_ref = Xl.T @ r / len(y)
+            cond = (np.abs(Xl).T @ np.abs(r) / len(y)).astype(float)
+            f_lae = np.mean(np.logaddexp(0, z) - y * z)
+            ulp = lambda v: abs(v - float(f_ref)) / (eps * float(f_ref))  # noqa: E731
+            gerr = float(np.max(np.abs(g - g_ref.astype(float)) / (eps * cond)))
+            print(f"| {name} | {scale:g} | {float(f_ref):.3g} | {ulp(f):.2g} | {ulp(f_lae):.2g} | {gerr:.2g} |")
+    print()
+
+
+def bench_scaling():
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression
+
+    from logit_gui.core.datasets import load_dataset
+    from logit_gui.core.objective import Objective
+    from logit_gui.core.optimizers import make_optimizer
+    from logit_gui.core.problem import build_problem
+    from logit_gui.core.train import run
+
+    print("### (d) iterations to the scaled ‖∇J‖∞ ≤ 1e-9 with features × c (l2 × c²)\n")
+    print("| data | c | newton | bfgs | lbfgs | newton-cholesky | max rel. coef diff (newton vs n-c) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    bc = load_dataset("breast-cancer")
+    bc8 = ((bc.X - bc.X.mean(0)) / bc.X.std(0))[:, :8]
+    iris = build_problem(load_dataset("iris"), degree=3)
+    cases = (("breast-cancer, 8 std. features, l2 = 0", bc8, bc.y, 0.0),
+             ("breast-cancer, 8 std. features, l2 = 1e-4", bc8, bc.y, 1e-4),
+             ("iris, poly:3 (softmax), l2 = 1e-3", iris.feature_map.transform(iris.train.X), iris.train.y, 1e-3))
+    for name, X0, y, l2 in cases:
+        for c in (1.0, 1e6, 1e-6):
+            X, lam = X0 * c, l2 * c * c
+            ks = {}
+            for method in ("newton", "bfgs", "lbfgs"):
+                last = None
+                for last in run(make_optimizer(method, Objective(X, y, l2=lam)), max_iter=5000, tol=1e-9):
+                    pass
+                ks[method] = (last.k if last.status == "converged" else f"{last.k} ({last.status})", last)
+            sk_k, diff = "–", "–"
+            if lam > 0:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    sk = LogisticRegression(C=1 / (lam * len(y)), solver="newton-cholesky", tol=1e-9,
+                                            max_iter=1000).fit(X, y)
+                sk_k = int(np.max(sk.n_iter_))
+                coef = ks["newton"][1].coef
+                skc = sk.coef_ if coef.shape == sk.coef_.shape else sk.coef_
+                skc = skc - skc.mean(axis=0) if coef.shape[0] > 1 else skc
+                diff = f"{np.max(np.abs(coef - skc)) / np.max(np.abs(skc)):.1e}"
+            print(f"| {name} | {c:g} | {ks['newton'][0]} | {ks['bfgs'][0]} | {ks['lbfgs'][0]} | {sk_k} | {diff} |",
+                  flush=True)
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes, one repeat")
-    ap.add_argument("--only", choices=["gd", "second-order"])
+    ap.add_argument("--only", choices=["gd", "second-order", "accuracy", "scaling"])
     ap.add_argument("--n", type=int, nargs="+", help="(a) only these sample counts")
     ap.add_argument("--d", type=int, nargs="+", help="(a) only these dimensions")
     args = ap.parse_args()
@@ -125,6 +227,10 @@ def main():
         bench_gd(sizes, args.d or [2, 20], repeats)
     if args.only in (None, "second-order"):
         bench_second_order(100000 if args.quick else 1000000, 20, min(repeats, 3))
+    if args.only in (None, "accuracy"):
+        bench_accuracy()
+    if args.only in (None, "scaling"):
+        bench_scaling()
 
 
 if __name__ == "__main__":

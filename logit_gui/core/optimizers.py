@@ -160,6 +160,7 @@ class Optimizer:
 
     def _snapshot(self, step_size, info, notes) -> Iterate:
         coef, intercept = self.obj.split(self.obj.gauge(self.theta))
+        gn, sgn = self.obj.optimality_norms(self.theta, self.g)
         test = None
         if self.test_obj is not None:
             test = self.test_obj.value(self.theta)
@@ -168,14 +169,14 @@ class Optimizer:
             coef=coef,
             intercept=intercept,
             objective=self._F(self.theta, self.f),
-            grad_norm=self.obj.optimality(self.theta, self.g),
+            grad_norm=gn,
             step_size=float(step_size),
             test_objective=test,
             status="running",
             method=self.name,
             notes=tuple(notes),
             info=info,
-            scaled_grad_norm=self.obj.scaled_optimality(self.theta, self.g),
+            scaled_grad_norm=sgn,
         )
 
     def _info(self) -> dict:
@@ -197,8 +198,9 @@ class Optimizer:
         and the returned iterate (the last finite one) has status "diverged".
         If it can make no progress in floating point, θ is left where it was
         and the returned iterate (the last one, same k) has status "stalled",
-        with the reason as its last note; ``current`` stays that iterate,
-        still running, so the method can be asked again.
+        with the reason as its last note; so has the new iterate of a
+        second-order method whose last ``patience`` steps made no measurable
+        progress. ``current`` stays running, so the method can be asked again.
         """
         saved = (self.theta.copy(), self.f, self.g.copy(), self._save_state())
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -216,7 +218,8 @@ class Optimizer:
             if ok:
                 self.k += 1
                 self.current = self._snapshot(step_size, info, notes)
-                ok = self.current.finite and (
+                # θ and f are finite: so are the iterate's weights; J may still overflow with L1
+                ok = math.isfinite(self.current.objective) and (
                     self.current.test_objective is None or math.isfinite(self.current.test_objective)
                 )
                 if not ok:
