@@ -196,8 +196,11 @@ def test_the_figure_is_made_once_and_its_items_are_updated_not_rebuilt(tmp_path,
     monkeypatch.setattr(PanelItem, "draw", lambda self, *a: (draws.append(id(self)), draw(self, *a))[1])
     out = tmp_path / "run.gif"
     assert main(["render", *SMALL, "--frames", "0:8", "--out", str(out)]) == 0
-    assert len(made) == 1 and len(items) == 3                   # one figure, its three items built once
-    assert set(draws) == set(items) and len(draws) == 3 * (9 + 1)  # each redrawn per frame (+ the palette's)
+    from logit_gui.render.panel import default_panels
+
+    n = len(default_panels())
+    assert len(made) == 1 and len(items) == n                   # one figure, its items built once
+    assert set(draws) == set(items) and len(draws) == n * (9 + 1)  # each redrawn per frame (+ the palette's)
 
 
 def test_an_mp4_without_imageio_ffmpeg_says_which_extra_to_install(tmp_path, capsys, monkeypatch):
