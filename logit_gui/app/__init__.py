@@ -72,9 +72,11 @@ def icon_path() -> str | None:
 
 @contextlib.contextmanager
 def _sigint_ignored():
-    """SIGINT ignored meanwhile (in the main thread). A process started now keeps ignoring it
-    (also Python, through exec), so a Ctrl+C in the terminal, sent to the whole process
-    group, reaches only the window, which then stops the trainer cleanly."""
+    """SIGINT ignored meanwhile (in the main thread). A process started now — the trainer,
+    started by the window — keeps ignoring it (also Python, through exec), so a Ctrl+C in
+    the terminal, sent to the whole process group, reaches only the window, which then
+    stops the trainer cleanly. (Blocking instead would not do: a thread that Qt or BLAS
+    started earlier would take the signal.) A Ctrl+C while the window is built is lost."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
@@ -178,5 +180,9 @@ def main(argv=None) -> int:
         QTimer.singleShot(0, lambda: window.open_csv(csv))
     with quit_on_sigint(window):
         code = app.exec()
+    if threading.current_thread() is threading.main_thread():  # quitting: another Ctrl+C must not cut it short
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     window.controller.shutdown()  # idempotent: closeEvent already did it
     return int(code)
