@@ -66,6 +66,10 @@ class Theme:
     weight_map: str       # a diverging colour map (pyqtgraph's name) for weight images, centred at 0
     faint_rgba: tuple     # the weights' curves not singled out
     stripe_rgba: tuple    # every other row of a table
+    # -- the landscape and curvature panels (issue 9 items 1, 9) --
+    path_color: str       # an optimizer's path and its current point
+    descent_color: str    # the −∇J arrow
+    model_color: str      # what the method knows: Newton's model, a quasi-Newton ellipse, trial points, steps
     font_pt: float = 11.0
     scale: float = 1.0
 
@@ -159,6 +163,7 @@ LIGHT = Theme(
     warning_color="#c8302c", derivative_color="#7a4fa3", accent_color="#0b5cad",
     undecided_none="#c9c9c9", undecided_many="#6f6f6f", landscape_map="viridis", landscape_blend=0.35,
     weight_map="CET-D1", faint_rgba=(120, 120, 120, 120), stripe_rgba=(0, 0, 0, 14),
+    path_color="#d55e00", descent_color="#111111", model_color="#cc1f6a",
 )
 
 DARK = Theme(
@@ -173,6 +178,7 @@ DARK = Theme(
     warning_color="#ff6f61", derivative_color="#c39bd3", accent_color="#7cc4ff",
     undecided_none="#4a4e57", undecided_many="#9a9ea6", landscape_map="viridis", landscape_blend=0.35,
     weight_map="CET-D4", faint_rgba=(170, 170, 170, 110), stripe_rgba=(255, 255, 255, 16),
+    path_color="#ff9a4d", descent_color="#f5f5f5", model_color="#ff6fae",
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
