@@ -51,6 +51,8 @@ def _app_option_problem(args) -> str | None:
         if a.startswith("-") and a != "-":
             name, eq, _ = a.lstrip("-").partition("=")
             if name == "csv" and a.startswith("--") or name in _QT_OPTIONS_WITH_VALUE:
+                if not eq and i + 1 >= len(args):
+                    return f"logit-gui: {a} needs a value" + (" (a CSV file)" if name == "csv" else "")
                 i += 1 if eq else 2
                 continue
             if name in _QT_FLAGS:

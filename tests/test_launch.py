@@ -222,6 +222,10 @@ def test_an_unknown_leading_option_is_refused_not_launched(args, word):
     assert_one_line_exit_2(logit_gui(*args, env=bare_env()), word, "unknown option")
 
 
+def test_an_app_option_without_its_value_is_one_line():
+    assert_one_line_exit_2(logit_gui("--csv", env=bare_env()), "--csv needs a value")
+
+
 # ----------------------------------------------------------------------------
 # Ctrl+C
 # ----------------------------------------------------------------------------
