@@ -138,6 +138,30 @@ def _int_at_least(name, lo):
     return parse
 
 
+def _class_weight(text):
+    t = text.strip().lower()
+    if t in ("none", "balanced"):
+        return t
+    try:
+        alphas = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--class-weight must be none, balanced or positive numbers α0,α1,…, got {text!r}") from None
+    if len(alphas) < 2 or not all(math.isfinite(a) and a > 0 for a in alphas):
+        raise argparse.ArgumentTypeError(f"--class-weight: one positive α per class (at least two), got {text!r}")
+    return alphas
+
+
+def _view(text):
+    try:
+        i, j = (int(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--view must be two column indices I,J, got {text!r}") from None
+    if i < 0 or j < 0 or i == j:
+        raise argparse.ArgumentTypeError(f"--view: two different column indices ≥ 0, got {text!r}")
+    return (i, j)
+
+
 def _features(text):
     from .core.errors import DataError
     from .core.features import parse_features
@@ -156,6 +180,8 @@ def _add_run_options(t, *, render: bool = False) -> None:
     src.add_argument("--csv", metavar="PATH", help="CSV file with a header row; class column: --target (default: last)")
     src.add_argument("--npz", metavar="PATH", help="NumPy .npz file with arrays X (n×d) and y (n)")
     src.add_argument("--dataset", metavar="NAME", help="a generator or bundled dataset (see `logit-gui datasets`)")
+    src.add_argument("--session", metavar="FILE.logit.json",
+                     help="a saved session: its data, model, optimizer and run (no other such option with it)")
     t.add_argument("--target", metavar="COL", help="CSV class column: name or 0-based index (default: the last column)")
     t.add_argument("--drop-missing", action="store_true", help="CSV: drop rows with empty/NaN cells (reports how many)")
     t.add_argument("--n", type=_int_at_least("--n", 2), default=200, help="generator: number of points (default 200)")
@@ -175,10 +201,16 @@ def _add_run_options(t, *, render: bool = False) -> None:
     t.add_argument("--lr", type=_positive_float("--lr"), help="learning rate (first-order methods)")
     t.add_argument("--batch-size", type=_int_at_least("--batch-size", 1), help="mini-batch size (sgd default 32)")
     t.add_argument("--momentum", dest="beta", type=float, help="momentum β (momentum, nesterov)")
+    t.add_argument("--beta1", type=float, help="Adam: decay of the gradient's running mean β₁ (default 0.9)")
+    t.add_argument("--beta2", type=float, help="Adam: decay of the squared gradient's running mean β₂ (default 0.999)")
+    t.add_argument("--rho", type=float, help="RMSProp: decay of the squared gradient's running mean ρ (default 0.9)")
+    t.add_argument("--eps", type=_positive_float("--eps"), help="Adagrad, RMSProp, Adam: ε in the denominator")
     t.add_argument("--memory", type=_int_at_least("--memory", 1), help="L-BFGS memory (default 10)")
+    t.add_argument("--batch-seed", type=int, help="seed of the mini-batches (sgd, momentum, …; default: --seed)")
     t.add_argument("--l2", type=_nonneg_float("--l2"), default=0.0, help="L2 penalty (l2/2)‖w‖²")
     t.add_argument("--l1", type=_nonneg_float("--l1"), default=0.0, help="L1 penalty l1‖w‖₁")
-    t.add_argument("--class-weight", default="none", choices=["none", "balanced"], help="class weights")
+    t.add_argument("--class-weight", default="none", type=_class_weight, metavar="none|balanced|α0,α1,…",
+                   help="class weights: none, balanced (n / (K·n_class)), or one positive α per class")
     t.add_argument("--multiclass", default="softmax", choices=["softmax", "ovr"], help="model for K > 2 classes")
     t.add_argument("--no-intercept", action="store_true", help="fix the intercept at 0")
     t.add_argument("--standardize", action="store_true", help="standardize features (population std, training data)")
@@ -187,8 +219,13 @@ def _add_run_options(t, *, render: bool = False) -> None:
                    help="stop when ‖∇J‖∞, each component per unit of its feature's RMS, ≤ tol "
                         "(default 1e-6; 0: until --max-iter, unless the run stalls)")
     t.add_argument("--seed", type=int, default=0, help="seed for generators, the split and mini-batches")
+    t.add_argument("--view", type=_view, metavar="I,J",
+                   help="the 2-D view of data with more than two features: input columns I and J "
+                        "(default: the first two principal components)")
     if render:
         return
+    t.add_argument("--save-session", metavar="FILE.logit.json",
+                   help="also save the run's settings as a session (the app and render open it)")
     t.add_argument("--json", metavar="PATH|-", help="write the result as JSON to PATH (- for stdout)")
     t.add_argument("--history", action="store_true", help="include per-iteration objective, gradient norm and step")
 
@@ -209,6 +246,7 @@ def _build_parser() -> _Parser:
 
     t = sub.add_parser("train", help="train a model headless and print the result (JSON with --json)")
     _add_run_options(t)
+    _RUN_DEFAULTS.update({a.dest: a.default for a in t._actions if a.dest != "help"})
 
     from .render.command import add_parser as add_render_parser
 
@@ -220,10 +258,20 @@ def _build_parser() -> _Parser:
 # ----------------------------------------------------------------------------
 # data loading for `train`
 # ----------------------------------------------------------------------------
+#: the run options' defaults (filled when the parser is built): what "not given" looks like
+_RUN_DEFAULTS: dict = {}
+
+#: options that describe the run (refused beside --session: the session describes it)
+_OUTPUT_ONLY = {"session", "json", "history", "save_session", "command", "help"}
+
+
 def _settings(args):
     """The run ``train``'s options describe, as the app's settings (one pipeline for both)."""
+    from .core.optimizers import OPTIMIZER_PARAMS
     from .model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
 
+    if getattr(args, "session", None):
+        return _session_settings(args)
     if args.csv is not None:
         source, path = "csv", args.csv
     elif args.npz is not None:
@@ -235,38 +283,52 @@ def _settings(args):
         n=args.n, noise=args.noise, classes=args.classes, imbalance=args.imbalance,
         label_noise=args.label_noise, outliers=args.outliers, seed=args.seed,
         positive=args.positive, test_fraction=args.test_fraction,
-        degree=args.features, standardize=args.standardize,
+        degree=args.features, standardize=args.standardize, view_features=getattr(args, "view", None),
     )
     model = ModelSettings(
         kind=args.multiclass, class_weight=None if args.class_weight == "none" else args.class_weight,
         l2=args.l2, l1=args.l1, fit_intercept=not args.no_intercept,
     )
-    params = {"lr": args.lr, "batch_size": args.batch_size, "beta": args.beta, "memory": args.memory}
-    params = tuple((k, v) for k, v in params.items() if v is not None) + (("seed", args.seed),)
+    params = {"lr": args.lr, "batch_size": args.batch_size, "beta": args.beta, "beta1": getattr(args, "beta1", None),
+              "beta2": getattr(args, "beta2", None), "rho": getattr(args, "rho", None),
+              "eps": getattr(args, "eps", None), "memory": args.memory}
+    params = tuple((k, v) for k, v in params.items() if v is not None)
+    if "seed" in OPTIMIZER_PARAMS.get(args.optimizer, ()):  # mini-batches: drawn with --batch-seed (--seed)
+        batch_seed = getattr(args, "batch_seed", None)
+        params += (("seed", args.seed if batch_seed is None else batch_seed),)
     return Settings(data, model, OptimizerSettings(args.optimizer, params),
                     RunSettings(max_iter=args.max_iter, tol=args.tol))
+
+
+def _session_settings(args):
+    """``--session FILE``: the session's settings; any other run option beside it is refused."""
+    from .model.session import load_session
+
+    given = [k for k, v in vars(args).items()
+             if k in _RUN_DEFAULTS and k not in _OUTPUT_ONLY and v != _RUN_DEFAULTS[k]]
+    if given:
+        flag = "--" + given[0].replace("_", "-")
+        raise UsageError(f"logit-gui: error: --session {args.session}: the session sets the data, model, "
+                         f"optimizer and run; leave out {flag} (or change it in the app and save the session)")
+    session = load_session(args.session)
+    settings = session.settings
+    args._session = session  # embedded rows travel with it (see _source)
+    return settings
+
+
+def _source(args):
+    """The data set itself when a session carries its rows (None: load it from the settings)."""
+    session = getattr(args, "_session", None)
+    if session is None or session.embedded is None:
+        return None
+    from .model.session import embedded_dataset
+
+    return embedded_dataset(session)
 
 
 # ----------------------------------------------------------------------------
 # JSON
 # ----------------------------------------------------------------------------
-def _clean(obj):
-    """Make ``obj`` strict-JSON safe: numpy → Python, non-finite floats → None."""
-    import numpy as np
-
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _clean(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _clean(obj.item())
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    return obj
-
-
 def _cmd_train(args) -> int:
     import numpy as np
 
@@ -290,46 +352,35 @@ def _cmd_train(args) -> int:
         except OutputError as e:
             raise OutputError(f"--json {e}") from None
     settings = _settings(args)
-    built = build(settings)
+    if args.save_session:
+        from .model.session import SUFFIX, SessionError
+
+        if not args.save_session.endswith(SUFFIX):
+            raise SessionError(f"--save-session {args.save_session}: a session file ends in {SUFFIX}")
+        from .core.fileio import check_output
+
+        check_output(args.save_session)  # before training
+    built = build(settings, source=_source(args))
     ds, problem = built.dataset, built.problem
-    o = settings.optimizer
+    o, r = settings.optimizer, settings.run
     opt = make_optimizer(o.method, problem.objective, test_objective=problem.test_objective, **o.as_dict())
     t0 = time.perf_counter()
-    history = []
+    iterates = []
     last = None
-    for it in run(opt, max_iter=args.max_iter, tol=args.tol):
+    for it in run(opt, max_iter=r.max_iter, tol=r.tol):
         if args.history:
-            history.append({"iteration": it.k, "objective": it.objective, "grad_norm": it.grad_norm,
-                            "step_size": it.step_size, "test_objective": it.test_objective})
+            iterates.append(it)
         last = it
     seconds = time.perf_counter() - t0
-    coef, intercept = problem.coef_in_input_units(last)
-    warnings = list(ds.warnings) + [n for n in last.notes]
-    metrics = {"train": summary(problem.train.y, problem.proba(last, problem.train.X))}
-    if problem.test is not None:
-        metrics["test"] = summary(problem.test.y, problem.proba(last, problem.test.X))
-    result = {
-        "status": last.status,
-        "optimizer": args.optimizer,
-        "model": problem.kind,
-        "iterations": last.k,
-        "objective": last.objective,
-        "test_objective": last.test_objective,
-        "grad_norm": last.grad_norm,
-        "scaled_grad_norm": last.scaled_grad_norm,
-        "classes": list(problem.classes),
-        "feature_names": list(problem.feature_names),
-        "coef": np.asarray(coef),
-        "intercept": np.asarray(intercept),
-        "metrics": metrics,
-        "warnings": warnings,
-        "seconds": seconds,
-    }
-    if "lipschitz" in last.info:
-        result["lipschitz"] = last.info["lipschitz"]
-    if args.history:
-        result["history"] = history
-    text = json.dumps(_clean(result), indent=2, allow_nan=False) + "\n"
+    from .model.report import history_entries, model_report
+
+    result = model_report(problem, last, optimizer=o.method, dataset_warnings=ds.warnings, seconds=seconds,
+                          history=history_entries(iterates) if args.history else None)
+    if args.save_session:
+        _save_session(args.save_session, settings)
+    from .model.report import model_json
+
+    text = model_json(result)
     if args.json == "-":
         _write_stdout(text)
     else:
@@ -345,10 +396,23 @@ def _cmd_train(args) -> int:
     return 0
 
 
+def _save_session(path, settings) -> None:
+    import os
+
+    from .model.session import Session, file_checksum, save_session
+
+    d = settings.data
+    checksum = file_checksum(d.path) if d.source in ("csv", "npz") and d.path and os.path.isfile(d.path) else None
+    save_session(path, Session(settings, checksum=checksum))
+
+
 def _print_summary(r):
     lines = [f"{r['optimizer']}: {r['status']} after {r['iterations']} iterations "
              f"(J = {r['objective']:.10g}, ‖∇J‖∞ = {r['grad_norm']:.3g}, {r['seconds']:.3g} s)",
              f"model: {r['model']}, classes: {', '.join(map(str, r['classes']))}"]
+    if r.get("lipschitz") is not None:
+        L = r["lipschitz"]
+        lines.append(f"Lipschitz constant of ∇J: L = {L:.6g}, step 1/L = {1.0 / L:.6g}")
     acc = r["metrics"]["train"]["accuracy"]
     line = f"train accuracy {acc:.4f}"
     if "test" in r["metrics"]:
@@ -376,7 +440,9 @@ def main(argv=None) -> int:
             print(str(exc), file=sys.stderr)
             return EXIT_USAGE
         return 0
-    if not argv or argv[0] == "app" or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+    opens_a_file = bool(argv) and argv[0] not in ("app", "train", "render", "datasets") and \
+        argv[0].lower().endswith((".logit.json", ".csv", ".tsv", ".txt"))
+    if not argv or argv[0] == "app" or opens_a_file or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         if argv and argv[0] == "app":
             argv = argv[1:]
         if any(a in ("-h", "--help") for a in argv[: argv.index("--") if "--" in argv else None]):

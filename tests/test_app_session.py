@@ -118,3 +118,34 @@ def test_the_scenarios_menu_lists_the_bundled_sessions(window):
     titles = [a.text() for a in w.scenarios_menu.actions()]
     assert len(titles) == len(scenarios()) >= 8
     assert "Digits: 9 vs rest" in titles and "L1 makes zeros" in titles
+
+
+def test_copy_as_command_reproduces_the_run_on_screen(window, qtbot):
+    import shlex
+
+    from PySide6.QtWidgets import QApplication
+
+    from logit_gui.cli import _build_parser, _settings
+    from logit_gui.model.commandline import effective
+
+    w = window()
+    text = w.copy_command()
+    assert QApplication.clipboard().text() == text
+    train, render = text.strip().splitlines()
+    assert train.startswith("logit-gui train ") and render.startswith("logit-gui render ")
+    back = _settings(_build_parser().parse_args(shlex.split(train)[1:]))
+    assert effective(back) == effective(w.controller.settings)
+
+
+def test_history_csv_and_model_json_from_the_file_menu(window, qtbot, tmp_path):
+    w = window()
+    c = w.controller
+    for _ in range(4):
+        w.actions["step"].trigger()
+    qtbot.waitUntil(lambda: len(c.run.history) == 5, timeout=WAIT)
+    w.save_history(str(tmp_path / "h.csv"))
+    w.save_model(str(tmp_path / "m.json"))
+    rows = np.loadtxt(tmp_path / "h.csv", delimiter=",", skiprows=1)
+    assert rows.shape[0] == 5
+    model = json.loads((tmp_path / "m.json").read_text())
+    assert model["iterations"] == c.shown_iterate.k and model["optimizer"] == "gd"

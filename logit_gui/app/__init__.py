@@ -128,7 +128,8 @@ def quit_on_sigint(window):
 
 
 def parse_args(argv):
-    """(csv path or None, the remaining arguments for Qt) from ``[--csv PATH | PATH.csv] [Qt options]``."""
+    """(a CSV or session path or None, the remaining arguments for Qt) from
+    ``[--csv PATH | PATH.csv | PATH.logit.json] [Qt options]``."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="logit-gui", add_help=False)
@@ -176,7 +177,9 @@ def main(argv=None) -> int:
         window = MainWindow()
     sys.excepthook = window.report_unexpected  # a bug in a slot: status bar and log, not a lost traceback
     window.show()
-    if csv:  # a bad file opens a dialog over the default data, as File → Open does
+    if csv and csv.endswith(".logit.json"):  # a session: its data, settings and panels
+        QTimer.singleShot(0, lambda: window.open_session(csv))
+    elif csv:  # a bad file opens a dialog over the default data, as File → Open does
         QTimer.singleShot(0, lambda: window.open_csv(csv))
     with quit_on_sigint(window):
         code = app.exec()

@@ -64,6 +64,12 @@ SHORTCUTS = {
     "save_session_as": ("Save session &as…", "", "Save the session under a new name"),
     "export": ("&Export figure…", "Ctrl+E", "Export one panel or all panels as PNG, SVG or PDF for slides"),
     "save_image": ("Save window &image…", "Ctrl+Shift+S", "Save the whole window as a PNG at twice its size"),
+    "export_animation": ("Export &animation…", "Ctrl+Shift+E",
+                         "Export the timeline (a range, a step, frames per second) as a GIF or an MP4"),
+    "save_history": ("Save &history as CSV…", "", "Every recorded iterate: iteration, J, test J, ‖∇J‖∞, step, θ"),
+    "save_model": ("Save &model as JSON…", "", "The model on screen, as logit-gui train --json writes it"),
+    "copy_command": ("&Copy as command", "Ctrl+Shift+C",
+                     "Copy the logit-gui train and render lines that reproduce this run (and this picture)"),
     "presentation": ("&Presentation scale", "F5", "Larger fonts, lines and markers, for the back of a hall"),
     "presentation_mode": ("Presentation &mode", "F11",
                           "Full screen, the presentation scale and only the classroom controls; F11 or Esc leaves it"),
@@ -138,7 +144,9 @@ class MainWindow(QMainWindow):
             "export": QStyle.SP_DialogSaveButton, "presentation": QStyle.SP_DesktopIcon,
             "presentation_mode": QStyle.SP_TitleBarMaxButton,
             "open_session": QStyle.SP_DirOpenIcon, "save_session": QStyle.SP_DialogSaveButton,
-            "save_session_as": QStyle.SP_DialogSaveButton,
+            "save_session_as": QStyle.SP_DialogSaveButton, "export_animation": QStyle.SP_MediaPlay,
+            "save_history": QStyle.SP_DialogSaveButton, "save_model": QStyle.SP_DialogSaveButton,
+            "copy_command": QStyle.SP_FileDialogDetailedView,
             "reset_layout": QStyle.SP_BrowserReload,
         }
         short = {"play": "Play", "step": "Step", "back": "Back", "first": "First", "last": "Last", "reset": "Reset"}
@@ -173,6 +181,10 @@ class MainWindow(QMainWindow):
         self.actions["open_session"].triggered.connect(self.open_session_dialog)
         self.actions["save_session"].triggered.connect(self.save_session)
         self.actions["save_session_as"].triggered.connect(lambda: self.save_session(ask=True))
+        self.actions["export_animation"].triggered.connect(lambda: self.export_animation(None))
+        self.actions["save_history"].triggered.connect(self.save_history)
+        self.actions["save_model"].triggered.connect(self.save_model)
+        self.actions["copy_command"].triggered.connect(self.copy_command)
         self.actions["presentation_mode"].setCheckable(True)
         self.actions["presentation_mode"].toggled.connect(self.set_presentation_mode)
         self.actions["quit"].triggered.connect(self.close)
@@ -301,8 +313,13 @@ class MainWindow(QMainWindow):
         self._fill_scenarios()
         m.addSeparator()
         m.addAction(self.actions["open"])
+        m.addSeparator()
         m.addAction(self.actions["export"])
+        m.addAction(self.actions["export_animation"])
         m.addAction(self.actions["save_image"])
+        m.addAction(self.actions["save_history"])
+        m.addAction(self.actions["save_model"])
+        m.addAction(self.actions["copy_command"])
         m.addSeparator()
         m.addAction(self.actions["quit"])
         m = mb.addMenu("&Run")
@@ -998,6 +1015,69 @@ class MainWindow(QMainWindow):
             self.error_box("Cannot export the figure", str(e))
             return
         self._message(f"exported {choice.path}")
+
+    def _folder(self) -> str:
+        return str(self.store.value("export/folder", os.path.expanduser("~")))
+
+    def _wrote(self, path) -> None:
+        if path:
+            self.store.setValue("export/folder", os.path.dirname(os.path.abspath(path)))
+            self._message(f"saved {path}")
+
+    def export_animation(self, panel_id: str | None = None) -> None:
+        """File → Export animation…: the timeline as GIF or MP4, with progress and Cancel."""
+        from logit_gui.render.animate import AnimationCancelled
+
+        from .animation_dialog import export_animation_dialog
+
+        c = self.controller
+        if c.run is None or c.view is None:
+            return
+        shown = [pid for pid, d in self.panel_docks.items() if d.isVisible()]
+        try:
+            path = export_animation_dialog(self, c.view, c.run.history, c.settings.display, shown or list(
+                self.panel_docks), self._folder(), current=panel_id)
+        except AnimationCancelled:
+            self._message("animation export cancelled: nothing was written")
+            return
+        except LogitError as e:
+            log.error("animation export failed: %s", e)
+            self.error_box("Cannot export the animation", str(e))
+            return
+        self._wrote(path)
+
+    def save_history(self, path: str | None = None) -> None:
+        from .animation_dialog import save_history_dialog
+
+        c = self.controller
+        try:
+            self._wrote(save_history_dialog(self, c.run.history, c.problem, self._folder(), path=path))
+        except LogitError as e:
+            self.error_box("Cannot save the history", str(e))
+
+    def save_model(self, path: str | None = None) -> None:
+        from .animation_dialog import save_model_dialog
+
+        c = self.controller
+        try:
+            self._wrote(save_model_dialog(self, c.problem, c.shown_iterate, c.settings.optimizer.method,
+                                          c.dataset.warnings if c.dataset is not None else (),
+                                          self._folder(), path=path))
+        except LogitError as e:
+            self.error_box("Cannot save the model", str(e))
+
+    def copy_command(self) -> str:
+        """The train and render lines that reproduce the run on screen, to the clipboard."""
+        from logit_gui.model.commandline import command_line
+
+        c = self.controller
+        shown = [pid for pid, d in self.panel_docks.items() if d.isVisible()]
+        k = c.shown_iterate.k if c.shown_iterate is not None else 0
+        text = (command_line(c.settings, "train") + "\n"
+                + command_line(c.settings, "render", iterations=k, panels=shown, out="figure.png") + "\n")
+        QApplication.clipboard().setText(text)
+        self._message("copied the logit-gui train and render lines that reproduce this run")
+        return text
 
     def copy_image(self, panel_id: str) -> None:
         """A panel's picture, at twice its size, to the clipboard."""

@@ -146,6 +146,11 @@ def settings_for(args, train_settings):
     from logit_gui.model.settings import Settings
 
     given = {k: v for k, v in vars(args).items() if k in _RUN_DESTS}
+    if "session" in given:  # the session is the run: nothing else that describes it beside it
+        ns = argparse.Namespace(**{**_RUN_DESTS, **given})
+        settings = train_settings(ns)
+        args._session = getattr(ns, "_session", None)
+        return settings
     if any(k in given for k in _DATA_SOURCES):
         ns = argparse.Namespace(**{**_RUN_DESTS, **given})
         return train_settings(ns)
@@ -206,7 +211,17 @@ def run(args, train_settings) -> int:
     check_optimizer(settings.optimizer.method, l1=settings.model.l1)
     from logit_gui.model.pipeline import build, train_to
 
-    built = build(settings)
+    session = getattr(args, "_session", None)
+    source = None
+    if session is not None:
+        from logit_gui.model.session import embedded_dataset
+
+        source = embedded_dataset(session)
+        if chosen is None and session.panels:  # "all": the panels the session shows
+            from .panels import panel_ids
+
+            chosen = [p for p in session.panels if p in panel_ids()] or None
+    built = build(settings, source=source)
     run_ = train_to(built, iterations)
 
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # whatever DISPLAY says: never a window
