@@ -105,3 +105,18 @@ def test_item2_converged_wins_over_stalled():
     stalled = done.with_status("stalled", "test")
     assert train.check_stop(stalled, it0, max_iter=100, tol=1e-6) == "converged"
     assert train.check_stop(stalled, it0, max_iter=100, tol=0) == "stalled"
+
+
+@pytest.mark.parametrize("name, kw", [("gd-lipschitz", {}), ("momentum", {"lr": 0.1}), ("nesterov", {"lr": 0.1}),
+                                      ("adagrad", {}), ("sgd", {"lr": 0.1})])
+def test_item2_full_batch_first_order_methods_stall_at_their_fixed_point(name, kw):
+    """Issue 11 §2 item 2: at `--tol 0` a full-batch method whose θ (and running
+    state) repeats in the last bits would spin to max_iter; it stalls instead.
+    (With mini-batches, and for RMSProp and Adam, whose steps do not shrink,
+    the run goes on: it is not stuck at round-off.)"""
+    X = np.array([[-1.0], [0.5], [1.0], [-0.2], [2.0], [-1.5]])
+    y = np.array([0, 1, 1, 0, 0, 1])
+    last, _ = _last(Objective(X, y, l2=0.1), name, max_iter=100_000, tol=0, **kw)
+    assert last.status == "stalled", (last.status, last.k)
+    assert last.k < 20_000 and last.grad_norm < 1e-15
+    assert "round-off" in last.notes[-1]

@@ -374,7 +374,7 @@ class GDBacktracking(Optimizer):
         _check_cycle(self, cand, t)
         self.t = t
         self.theta, self.f, self.g = cand, fc, gc
-        return t, {"trials": tuple(trials), "t0": self.t0}, ()
+        return t, {"trials": tuple(trials), "t0": self.t0, "direction": -g}, ()
 
 
 #: a deterministic step that leads back to one of the last CYCLE iterates (a
@@ -384,16 +384,17 @@ CYCLE = 8
 
 def _check_cycle(opt, theta, state=()):
     """Raise _Stalled when (θ, state) equals one of the last CYCLE ones: the
-    method's step depends on nothing else, so it would cycle for ever."""
+    method's step depends on nothing else, so it would cycle for ever
+    (``state``: whatever else decides the next step, e.g. a velocity)."""
     recent = getattr(opt, "_recent", None)
     if recent is None:
         recent = opt._recent = deque(maxlen=CYCLE)
     key = (theta.tobytes(), state)
     for age, old in enumerate(reversed(recent), start=1):
         if old == key:
-            raise _Stalled(
-                f"θ returned to the iterate {age} steps back: a cycle at the round-off floor "
-                f"(‖∇J‖∞ = {opt.obj.optimality(opt.theta, opt.g):.3g})")
+            what = ("the step no longer changes θ in floating point" if age == 1 else
+                    f"θ returned to the iterate {age} steps back: a cycle in the last bits")
+            raise _Stalled(f"{what}, the round-off floor (‖∇J‖∞ = {opt.obj.optimality(opt.theta, opt.g):.3g})")
     recent.append(key)
 
 
@@ -502,6 +503,7 @@ class Newton(Optimizer):
             "trials": tuple(trials),
             "damped": damped,
             "newton_decrement": float(math.sqrt(max(-slope, 0.0))),
+            "direction": d,
         }
         info["displacement"] = t * float(np.linalg.norm(d))
         return t, info, tuple(notes)
@@ -668,12 +670,14 @@ class BFGS(Optimizer):
             d = -(self.D2 * self.g)
             notes.append("BFGS direction not a descent direction: H reset to D⁻²")
         t, f, g, trials, ok = wolfe_line_search(self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._t0())
+        search_from = 0
         if t == 0 and self.updates:
             self._reset()
             d = -(self.D2 * self.g)
             notes.append("line search failed along −H∇J: H reset to D⁻², gradient direction tried")
             t, f, g, more, ok = wolfe_line_search(
                 self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._t0())
+            search_from = len(trials)
             trials = trials + more
         s = t * d
         if t == 0 or np.array_equal(self.theta + s, self.theta):
@@ -699,7 +703,7 @@ class BFGS(Optimizer):
             sy_note = float(s @ y)
             notes.append(f"curvature condition yᵀs > 0 failed (yᵀs = {sy_note:.3g}): update skipped")
         self.theta, self.f, self.g = self.theta + s, f, g
-        return t, dict(self._info(), trials=trials, curvature=sy_note,
+        return t, dict(self._info(), trials=trials, search_from=search_from, direction=d, curvature=sy_note,
                        displacement=float(np.linalg.norm(s))), tuple(notes)
 
 
@@ -736,6 +740,10 @@ class LBFGS(Optimizer):
         info = {"memory": self.memory, "pairs": len(self.pairs)}
         if self.owlqn:
             info["owlqn"] = True
+        if self.pairs and self.obj.size <= _MAX_INFO_MATRIX:
+            # the curvature pairs the next direction is built from (oldest first)
+            info["S"] = np.array([p[0] for p in self.pairs])
+            info["Y"] = np.array([p[1] for p in self.pairs])
         return info
 
     def _save_state(self):
@@ -792,12 +800,14 @@ class LBFGS(Optimizer):
             notes.append("L-BFGS direction not a descent direction: memory cleared")
         t, f, g, trials, ok = wolfe_line_search(
             self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._first_t(self.g))
+        search_from = 0
         if t == 0 and self.pairs:
             self.pairs.clear()
             d = self._direction(self.g)
             notes.append("line search failed along the L-BFGS direction: memory cleared, −D⁻²∇J tried")
             t, f, g, more, ok = wolfe_line_search(
                 self.obj.value_grad, self.theta, self.f, self.g, d, t0=self._first_t(self.g))
+            search_from = len(trials)
             trials = trials + more
         s = t * d
         if t == 0 or np.array_equal(self.theta + s, self.theta):
@@ -806,7 +816,8 @@ class LBFGS(Optimizer):
             notes.append("strong Wolfe conditions not met: best Armijo point taken")
         sy = self._remember(s, g - self.g, notes)
         self.theta, self.f, self.g = self.theta + s, f, g
-        return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
+        return t, dict(self._info(), trials=trials, search_from=search_from, direction=d, curvature=sy,
+                       displacement=float(np.linalg.norm(s))), tuple(notes)
 
     def _owlqn_search(self, pg, d):
         """Backtracking along d, each trial projected onto the orthant of θ
@@ -834,6 +845,8 @@ class LBFGS(Optimizer):
                 if Fc <= F - slack or float(np.linalg.norm(obj.subgradient(cand, gc))) < pgn:
                     return t, cand, fc, gc, tuple(trials)
             t *= 0.5
+        self._failed_trials = tuple(trials)
+        self._last_trials = len(trials)
         return None
 
     def _step_owlqn(self):
@@ -849,17 +862,23 @@ class LBFGS(Optimizer):
             d = -(self.D2 * pg)
             notes.append("OWL-QN direction not a descent direction: memory cleared")
         found = self._owlqn_search(pg, d)
+        search_from = 0
         if found is None and self.pairs:
             self.pairs.clear()
             notes.append("line search failed along the OWL-QN direction: memory cleared, −D⁻²◇J tried")
-            found = self._owlqn_search(pg, -(self.D2 * pg))
+            search_from = self._last_trials
+            d = -(self.D2 * pg)
+            found = self._owlqn_search(pg, d)
         if found is None:
             raise _Stalled(_no_decrease(obj, self.theta, self.g, self._F(self.theta, self.f), "orthant-wise"))
         t, cand, fc, gc, trials = found
+        if search_from:
+            trials = self._failed_trials + trials
         s = cand - self.theta
         sy = self._remember(s, gc - self.g, notes)
         self.theta, self.f, self.g = cand, fc, gc
-        return t, dict(self._info(), trials=trials, curvature=sy, displacement=float(np.linalg.norm(s))), tuple(notes)
+        return t, dict(self._info(), trials=trials, search_from=search_from, direction=d, curvature=sy,
+                       displacement=float(np.linalg.norm(s))), tuple(notes)
 
 
 # ----------------------------------------------------------------------------
@@ -926,9 +945,18 @@ class _Stochastic(Optimizer):
             setattr(self, name, value)
 
     def _finish(self, theta, lr_eff):
-        """Proximal step for L1, then evaluate the full objective at the new θ."""
-        self.theta = self.obj.prox_l1(theta, lr_eff)
+        """Proximal step for L1, then evaluate the full objective at the new θ.
+        Full batch, the step is deterministic: a θ and running state seen in
+        the last few steps would repeat for ever, and the run has stalled."""
+        theta = self.obj.prox_l1(theta, lr_eff)
+        if self.batch_size is None:
+            _check_cycle(self, theta, self._cycle_state())
+        self.theta = theta
         self.f, self.g = self.obj.value_grad(self.theta)
+
+    def _cycle_state(self) -> bytes:
+        """What besides θ decides the next full-batch step."""
+        return b"".join(np.asarray(getattr(self, a), dtype=np.float64).tobytes() for a in self._accumulators)
 
     def _info(self):
         info = {"lr": self.lr, "batch_size": self.batch_size or self.obj.n}
@@ -960,6 +988,11 @@ class Momentum(_Stochastic):
 
     def _info(self):
         return dict(super()._info(), beta=self.beta, velocity=self.v)
+
+    def _cycle_state(self) -> bytes:
+        # the velocity is the last displacement (÷ η) but for its last bits, which
+        # at the round-off floor wander while θ repeats: the previous θ stands for it
+        return self.theta.tobytes()
 
     def _step(self):
         g = self._grad_at(self.theta, self._batch())
@@ -1042,7 +1075,12 @@ class Adam(_Stochastic):
         super().__init__(objective, theta0, **kw)
 
     def _info(self):
-        return dict(super()._info(), m=self.m1, v=self.m2)
+        return dict(super()._info(), m=self.m1, v=self.m2, t=self.t, beta1=self.beta1, beta2=self.beta2)
+
+    def _cycle_state(self) -> bytes:
+        # the step count matters only through the bias corrections (which reach 1)
+        corr = np.array([1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t])
+        return self.m1.tobytes() + self.m2.tobytes() + corr.tobytes()
 
     def _step(self):
         g = self._grad_at(self.theta, self._batch())
