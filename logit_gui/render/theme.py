@@ -161,7 +161,7 @@ LIGHT = Theme(
     legend_rgba=(255, 255, 255, 200), heat_blend=0.45,
     threshold_color="#007a5a", reference_color="#7b3294", cell_color="#0072b2",
     warning_color="#c8302c", derivative_color="#7a4fa3", accent_color="#0b5cad",
-    undecided_none="#c9c9c9", undecided_many="#6f6f6f", landscape_map="viridis", landscape_blend=0.35,
+    undecided_none="#dadada", undecided_many="#969696", landscape_map="viridis", landscape_blend=0.35,
     weight_map="CET-D1", faint_rgba=(120, 120, 120, 120), stripe_rgba=(0, 0, 0, 14),
     path_color="#d55e00", descent_color="#111111", model_color="#cc1f6a",
 )
