@@ -149,3 +149,31 @@ def test_history_csv_and_model_json_from_the_file_menu(window, qtbot, tmp_path):
     assert rows.shape[0] == 5
     model = json.loads((tmp_path / "m.json").read_text())
     assert model["iterations"] == c.shown_iterate.k and model["optimizer"] == "gd"
+
+
+def test_painted_data_train_from_the_weights_on_screen_and_travel_in_sessions(window, qtbot, tmp_path):
+    from logit_gui.model.requests import AddSample, DeleteSample, MoveSample
+
+    w = window()
+    c = w.controller
+    for _ in range(3):
+        w.actions["step"].trigger()
+    qtbot.waitUntil(lambda: len(c.run.history) == 4, timeout=WAIT)
+    shown = c.shown_iterate
+    n = c.source_dataset.n
+    w._on_panel_request(AddSample(0.5, 0.5, 1))
+    assert c.source_dataset.n == n + 1 and c.settings.data.source == "painted"
+    assert np.array_equal(c.run.history[0].coef, shown.coef)  # continues from the weights on screen
+    w._on_panel_request(MoveSample(n, 2.0, -1.0))
+    assert tuple(c.source_dataset.X[n]) == (2.0, -1.0)
+    w._on_panel_request(DeleteSample(0))
+    assert c.source_dataset.n == n
+    assert "painted" in w.controls.source.currentText()
+    path = str(tmp_path / "painted.logit.json")
+    assert w.save_session(path=path)  # painted rows are embedded: they exist nowhere else
+    w2 = window(Settings())
+    with qtbot.waitSignal(w2.dataDone, timeout=WAIT):
+        w2.open_session(path)
+    assert np.array_equal(w2.controller.source_dataset.X, c.source_dataset.X)
+    w._on_panel_request(DeleteSample(10_000))  # a row that is not there: a message, nothing changes
+    assert "no sample" in w.last_error and c.source_dataset.n == n

@@ -35,6 +35,7 @@ from logit_gui.model.cursor import Cursor
 from logit_gui.model.history import History
 from logit_gui.model.run import Run
 from logit_gui.model import pipeline
+from logit_gui.model.editing import PAINTED, apply_edit
 from logit_gui.render.theme import WINDOW
 from logit_gui.model.status import RunStatus
 from logit_gui.model.settings import DataSettings, ModelSettings, OptimizerSettings, RunSettings, Settings
@@ -127,6 +128,11 @@ class Controller(QObject):
 
     def _dataset(self, d: DataSettings):
         """(the data set as loaded, the one trained on: after “X vs rest” if asked)."""
+        if d.source == PAINTED:  # painted data live here (and in sessions, embedded)
+            source = self.source_dataset
+            if source is None or not source.name.startswith(PAINTED):
+                raise LogitError("there are no painted data: paint some in the Paint data panel")
+            return source, pipeline.to_task(source, d)
         source = pipeline.load_source(d, self._csv_cache)
         return source, pipeline.to_task(source, d)
 
@@ -425,6 +431,33 @@ class Controller(QObject):
             self._error(str(e))
             return
         self._install(run, play=playing)
+
+    def edit_data(self, edit) -> bool:
+        """Paint data (add, move or delete a sample): the data set becomes "painted" and the
+        run continues from the weights on screen on the edited data (Orange's Paint Data, live)."""
+        if self.source_dataset is None:
+            return False
+        try:
+            source = apply_edit(self.source_dataset, edit)
+            d = dataclasses.replace(self.settings.data, source=PAINTED, path=None, view_features=None)
+            settings = dataclasses.replace(self.settings, data=d)
+            dataset = pipeline.to_task(source, d)
+            problem = self._problem(dataset, d, settings.model)
+            view = make_view(problem, None, grid=self.grid)
+            obj = problem.objective
+            it = self.current_iterate
+            theta0 = obj.join(it.coef, it.intercept) if it is not None and it.coef.shape == (obj.m, obj.d) else None
+            run = self._new_run(problem, settings.optimizer, settings.run, theta0=theta0)
+        except LogitError as e:
+            self._error(str(e))
+            return False
+        playing = self.trainer.playing
+        self.settings, self.source_dataset, self.dataset, self.problem, self.view = (
+            settings, source, dataset, problem, view)
+        self.viewChanged.emit(view)
+        self._install(run, play=playing)
+        self.dataApplied.emit(True, source)
+        return True
 
     def run_to(self, k: int) -> None:
         """Train (as fast as possible) up to iteration ``k`` and show it; the run's own

@@ -631,6 +631,8 @@ class ControlPanel(QWidget):
             d, m, o, r = st.data, st.model, st.optimizer, st.run
             if d.source == "csv" and d.path:
                 self.add_csv_source(d.path, d.path.rsplit("/", 1)[-1])
+            elif d.source == "painted":
+                self.add_painted_source()
             else:
                 kind = "bundled" if d.source in BUNDLED else "gen"
                 self._select_source(kind, d.source)
@@ -681,6 +683,19 @@ class ControlPanel(QWidget):
             if i < 0:
                 self.source.addItem(f"{label}  (CSV)", f"csv:{path}")
                 self.source.setItemData(self.source.count() - 1, path, Qt.ToolTipRole)
+                i = self.source.count() - 1
+            self.source.setCurrentIndex(i)
+            self._update_data_enabled()
+
+    def add_painted_source(self) -> None:
+        """Add (or select) "painted data" as the source, without a signal."""
+        with self.quietly():
+            i = self.source.findData("painted:painted")
+            if i < 0:
+                self.source.addItem("painted data", "painted:painted")
+                self.source.setItemData(self.source.count() - 1,
+                                        "The data as painted in the Paint data panel (saved in sessions).",
+                                        Qt.ToolTipRole)
                 i = self.source.count() - 1
             self.source.setCurrentIndex(i)
             self._update_data_enabled()

@@ -451,9 +451,11 @@ class MainWindow(QMainWindow):
 
     def _on_panel_request(self, request) -> None:
         """A panel asks for something (model/requests.py): the controller does it."""
-        from logit_gui.model.requests import RestartFrom, SetThreshold
+        from logit_gui.model.requests import AddSample, DeleteSample, MoveSample, RestartFrom, SetThreshold
 
-        if isinstance(request, RestartFrom):
+        if isinstance(request, (AddSample, MoveSample, DeleteSample)):
+            self.controller.edit_data(request)
+        elif isinstance(request, RestartFrom):
             self.controller.restart_from(request.coef, request.intercept)
         elif isinstance(request, SetThreshold):
             import dataclasses
@@ -564,6 +566,8 @@ class MainWindow(QMainWindow):
         if self._applied(ok):
             self._dataset_info()
             d = self.controller.settings.data
+            if d.source == "painted":
+                self.controls.add_painted_source()
             if d.source == "csv" and d.path:
                 self.controls.add_csv_source(d.path, os.path.basename(d.path))
                 with self.controls.quietly():
@@ -860,6 +864,7 @@ class MainWindow(QMainWindow):
         import base64
 
         layout = base64.b64encode(bytes(self.saveState())).decode("ascii")
+        embed_data = embed_data or d.source == "painted"  # painted data exist nowhere else
         return Session(c.settings, panels=panels, cursor_k=cursor_k,
                        history=compact_history(c.run.history) if with_history and c.run else None,
                        embedded=embed(c.source_dataset) if embed_data and c.source_dataset is not None else None,

@@ -28,3 +28,31 @@ class SetThreshold:
     """The decision threshold t (predict class 1 when p ≥ t), shared by every panel."""
 
     threshold: float
+
+
+@dataclass(frozen=True)
+class AddSample:
+    """Paint a sample of class code ``cls`` at input point (x1, x2) (two-feature data)."""
+
+    x1: float
+    x2: float
+    cls: int
+
+
+@dataclass(frozen=True)
+class MoveSample:
+    """Move sample ``index`` (a row of the data set as loaded) to (x1, x2)."""
+
+    index: int
+    x1: float
+    x2: float
+
+
+@dataclass(frozen=True)
+class DeleteSample:
+    """Delete sample ``index`` (a row of the data set as loaded)."""
+
+    index: int
+
+
+__all__ += ["AddSample", "MoveSample", "DeleteSample"]
