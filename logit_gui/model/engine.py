@@ -199,6 +199,11 @@ class _Child:
 
 def serve(cmd, evt) -> None:
     """The child process's main: take commands from ``cmd``, send events on ``evt``."""
+    import signal
+
+    # Ctrl+C in the terminal is the window's to handle (it closes, and then stops this
+    # process); a trainer restarted later must not die of it either
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     child = _Child(cmd, evt)
     try:
         child.loop()
