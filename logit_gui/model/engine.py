@@ -200,10 +200,13 @@ class _Child:
 def serve(cmd, evt) -> None:
     """The child process's main: take commands from ``cmd``, send events on ``evt``."""
     import signal
+    import threading
 
     # Ctrl+C in the terminal is the window's to handle (it closes, and then stops this
-    # process); a trainer restarted later must not die of it either
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # process); a trainer restarted later must not die of it either. (Tests run this loop
+    # in a thread, where signals cannot be set: there it is not a process of its own.)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     child = _Child(cmd, evt)
     try:
         child.loop()
