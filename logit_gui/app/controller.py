@@ -63,6 +63,8 @@ class Controller(QObject):
     lipschitzChanged = Signal(str)    # rich text for the optimizer group ("" when not gd-lipschitz)
     building = Signal(str)            # a data set is being built off the GUI thread: what ("" when done)
     targetReached = Signal()          # run_to(k) got there (or the run stopped before)
+    raceDone = Signal(object, str)    # a race finished: the Race (None on failure), the error text
+    _raced = Signal(int, object, str)  # from the race thread
     dataApplied = Signal(bool, object)  # a background build ended: ok, and the data set read (or None)
     _built = Signal(int, object, str)   # from the build thread: generation, result, error text
 
@@ -87,6 +89,8 @@ class Controller(QObject):
         self._open_k = None       # the iteration a session being opened shows
         self._target_k = None     # run_to: the iteration being trained to
         self._built.connect(self._on_built)
+        self._race_gen = 0
+        self._raced.connect(self._on_raced)
         self._last_draw = 0.0
         self.frame_seconds = 0.0  # what the latest frame cost, painting included (benchmark)
         self._frame_open = False
@@ -308,7 +312,7 @@ class Controller(QObject):
         if problem is not self.problem:
             self.problem = problem
             self.view = dataclasses.replace(self.view, problem=problem, kind=problem.kind,
-                                            classes=tuple(problem.classes))
+                                            classes=tuple(problem.classes), race=None)
             self.viewChanged.emit(self.view)
         self.settings = settings
         self._install(run, play=playing)
@@ -458,6 +462,53 @@ class Controller(QObject):
         self._install(run, play=playing)
         self.dataApplied.emit(True, source)
         return True
+
+    def start_race(self, methods, max_iter: int | None = None) -> None:
+        """An optimizer race on the problem on screen, from the run's start, off the GUI thread:
+        ``raceDone`` reports; the panels then overlay its curves and paths."""
+        if self.problem is None or self.run is None:
+            return
+        self._race_gen += 1
+        gen, problem, r = self._race_gen, self.problem, self.settings.run
+        first = self.run.history[0]
+        theta0 = problem.objective.join(first.coef, first.intercept)
+        limit = int(max_iter if max_iter is not None else min(r.max_iter, 2000))
+        self.building.emit(f"racing {len(methods)} optimizers…")
+
+        def job():
+            from logit_gui.model.race import run_race
+
+            try:
+                race, error = run_race(problem, list(methods), r, theta0=theta0, max_iter=limit), ""
+            except LogitError as e:
+                race, error = None, str(e)
+            except (ArithmeticError, ValueError, MemoryError) as e:
+                log.exception("the race failed")
+                race, error = None, f"the race failed: {type(e).__name__}: {e}"
+            if not self._closed:
+                self._raced.emit(gen, (problem, race), error)
+
+        threading.Thread(target=job, name="logit-gui race", daemon=True).start()
+
+    def _on_raced(self, gen: int, result, error: str) -> None:
+        if gen != self._race_gen or self._closed:
+            return
+        self.building.emit("")
+        problem, race = result
+        if race is None or problem is not self.problem:
+            if error:
+                self._error(error)
+            self.raceDone.emit(None, error or "the data or the model changed during the race")
+            return
+        self.set_race(race)
+        self.raceDone.emit(race, "")
+
+    def set_race(self, race) -> None:
+        """Show ``race`` (None: no race) in the panels."""
+        if self.view is not None:
+            self.view = dataclasses.replace(self.view, race=race)
+            self.viewChanged.emit(self.view)
+            self._draw()
 
     def run_to(self, k: int) -> None:
         """Train (as fast as possible) up to iteration ``k`` and show it; the run's own

@@ -58,6 +58,8 @@ SHORTCUTS = {
     "first": ("&First iterate", "Home", "Jump to iterate 0"),
     "last": ("&Last iterate", "End", "Jump to the newest iterate"),
     "reset": ("&Reset", "R", "Start again from θ = 0 with the current settings"),
+    "race": ("Race &optimizers…", "Ctrl+R", "Run several optimizers from the same start: curves in the loss panel, "
+                                            "paths in the landscape, the table in the race panel"),
     "open": ("&Open CSV…", "Ctrl+O", "Load a data set from a CSV file (last column: the class)"),
     "open_session": ("Open &session…", "Ctrl+Shift+O", "Open a saved session (*.logit.json): data, settings, panels"),
     "save_session": ("&Save session", "Ctrl+S", "Save the session: data, settings, panels and the iterate shown"),
@@ -147,7 +149,7 @@ class MainWindow(QMainWindow):
             "save_session_as": QStyle.SP_DialogSaveButton, "export_animation": QStyle.SP_MediaPlay,
             "save_history": QStyle.SP_DialogSaveButton, "save_model": QStyle.SP_DialogSaveButton,
             "copy_command": QStyle.SP_FileDialogDetailedView,
-            "reset_layout": QStyle.SP_BrowserReload,
+            "reset_layout": QStyle.SP_BrowserReload, "race": QStyle.SP_MediaSeekForward,
         }
         short = {"play": "Play", "step": "Step", "back": "Back", "first": "First", "last": "Last", "reset": "Reset"}
         self.actions: dict[str, QAction] = {}
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         self.actions["presentation"].setChecked(self.controller.settings.display.presentation)
         self.actions["presentation"].toggled.connect(self.set_presentation)
         self.actions["reset_layout"].triggered.connect(self.reset_layout)
+        self.actions["race"].triggered.connect(self.race_dialog)
         self.actions["open_session"].triggered.connect(self.open_session_dialog)
         self.actions["save_session"].triggered.connect(self.save_session)
         self.actions["save_session_as"].triggered.connect(lambda: self.save_session(ask=True))
@@ -327,6 +330,7 @@ class MainWindow(QMainWindow):
             m.addAction(self.actions[name])
         m.addSeparator()
         m.addAction(self.actions["reset"])
+        m.addAction(self.actions["race"])
         m = mb.addMenu("&View")
         m.setObjectName("menu_view")
         for dock in self.panel_docks.values():
@@ -1083,6 +1087,25 @@ class MainWindow(QMainWindow):
         QApplication.clipboard().setText(text)
         self._message("copied the logit-gui train and render lines that reproduce this run")
         return text
+
+    def race_dialog(self) -> None:
+        """Run → Race optimizers…: choose the methods (each with its parameters as set in the
+        dock for the current method, its defaults otherwise) and race them."""
+        from .race_dialog import RaceDialog
+
+        dlg = RaceDialog(self.controller.settings.optimizer, self)
+        if dlg.exec() != RaceDialog.Accepted:
+            return
+        self.race(dlg.methods())
+
+    def race(self, methods) -> None:
+        if len(methods) < 2:
+            self._message("a race needs at least two optimizers", "warning")
+            return
+        for pid in ("race", "loss"):
+            if pid in self.panel_docks:
+                self.panel_docks[pid].show()
+        self.controller.start_race(methods)
 
     def copy_image(self, panel_id: str) -> None:
         """A panel's picture, at twice its size, to the clipboard."""

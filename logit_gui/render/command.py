@@ -101,6 +101,10 @@ def add_parser(sub, add_run_options) -> argparse.ArgumentParser:
         if action.dest not in ("help",):
             _RUN_DESTS[action.dest] = action.default
             action.default = argparse.SUPPRESS
+    r.add_argument("--compare", metavar="OPT,OPT[,…]",
+                   help="an optimizer race from the same start, e.g. gd,gd-lipschitz,newton,bfgs,adam "
+                        "(parameters after a colon: adam:lr=0.05): curves in loss, paths in landscape, "
+                        "the table in race")
     r.add_argument("--iterations", type=_iterations, default=None, metavar="N",
                    help="iterations to train before drawing (default 100; for an animation: B of --frames)")
     from .panels import panel_ids  # module names: no Qt imported
@@ -209,6 +213,13 @@ def run(args, train_settings) -> int:
     iterations = args.iterations if args.iterations is not None else (anim["iterations"] if anim else 100)
     settings = settings_for(args, train_settings)
     check_optimizer(settings.optimizer.method, l1=settings.model.l1)
+    racers = None
+    if getattr(args, "compare", None):
+        from logit_gui.model.race import parse_compare
+
+        racers = parse_compare(args.compare)
+        for o in racers:
+            check_optimizer(o.method, l1=settings.model.l1)
     from logit_gui.model.pipeline import build, train_to
 
     session = getattr(args, "_session", None)
@@ -241,6 +252,12 @@ def run(args, train_settings) -> int:
     w, h = args.size or panel_size(len(ids))
     theme = get_theme(args.theme, presentation=args.presentation, scale=scale)
     view = make_view(built.problem, settings.data.view_features)
+    if racers:
+        import dataclasses
+
+        from logit_gui.model.race import run_race
+
+        view = dataclasses.replace(view, race=run_race(built.problem, racers, settings.run, max_iter=iterations))
     it = run_.history.latest
     done = f"{settings.optimizer.method} ({run_.status}, J = {it.objective:.6g})"
     if animated:

@@ -93,6 +93,11 @@ class Theme:
     def class_color(self, k: int) -> str:
         return self.class_colors[k % len(self.class_colors)]
 
+    def race_color(self, i: int) -> str:
+        """The colour of racer ``i`` in an optimizer race: the palette after the two colours the
+        training and test curves use, so a race never looks like the run's own curves."""
+        return self.class_colors[(i + 2) % len(self.class_colors)]
+
     def class_rgb(self, K: int) -> np.ndarray:
         """(K, 3) class colours as floats in 0..1."""
         return np.array([[int(self.class_color(k)[i:i + 2], 16) / 255.0 for i in (1, 3, 5)] for k in range(K)])

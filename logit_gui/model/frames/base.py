@@ -10,15 +10,15 @@ features), so a frame costs a few matrix products.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from logit_gui.core.datasets import Projection, fit_projection
+from logit_gui.core.datasets import Dataset, Projection, fit_projection, train_test_split
 from logit_gui.core.iterate import Iterate
 from logit_gui.core.objective import decision_function, predict_proba
 
-__all__ = ["View", "axis_labels", "Frame", "make_view", "make_frame", "MAX_POINTS"]
+__all__ = ["View", "axis_labels", "Frame", "make_view", "make_frame", "MAX_POINTS", "SourceRows", "source_rows"]
 
 #: at most this many samples are drawn as markers on the data panel (a fixed random subset beyond)
 MAX_POINTS = 4000
@@ -54,6 +54,10 @@ class View:
     kind: str
     n_train: int
     n_test: int
+    race: object = None       # a model.race.Race on this problem (several optimizers from one start), or None
+    #: where the samples are in the data set as loaded (the rows a painted edit names), None when not known
+    source: "SourceRows | None" = None
+    source_xy: np.ndarray | None = None  # (n_source, 2) plane coordinates of every row of that data set
 
     @property
     def K(self) -> int:
@@ -62,6 +66,49 @@ class View:
     @property
     def extent(self):
         return float(self.xs[0]), float(self.xs[-1]), float(self.ys[0]), float(self.ys[-1])
+
+
+@dataclass(frozen=True, eq=False)
+class SourceRows:
+    """Where the problem's samples are in the data set as loaded (before "X vs rest" and the
+    split): the rows that painting (:mod:`logit_gui.model.editing`) adds to, moves and deletes."""
+
+    dataset: Dataset   # the data set as loaded (its classes are the codes a painted sample gets)
+    train: np.ndarray  # (problem.train.n,) the row of each training sample
+    test: np.ndarray   # (problem.test.n,) the row of each test sample (empty without a split)
+
+
+def source_rows(source: Dataset, task: Dataset, test_fraction: float, seed: int) -> SourceRows:
+    """The rows of ``source`` (the data set as loaded) that the split of ``task`` (the same rows,
+    after "X vs rest") puts in the training and in the test set: the core's own stratified,
+    seeded split (:func:`~logit_gui.core.datasets.train_test_split`, as the problem was built
+    with) applied to the row numbers."""
+    n = source.n
+    if task.n != n:
+        raise ValueError(f"the task has {task.n} rows, the data set as loaded {n}")
+    numbers = replace(task, X=np.arange(n, dtype=np.float64)[:, None], feature_names=("row",), warnings=())
+    train, test = train_test_split(numbers, test_fraction, seed=seed)
+    te = np.arange(0, dtype=np.intp) if test is None else test.X[:, 0].astype(np.intp)
+    return SourceRows(source, train.X[:, 0].astype(np.intp), te)
+
+
+def _infer_source(problem) -> SourceRows | None:
+    """The rows when the problem alone tells them: no test split (the training set is the data
+    set, in its order) and the classes as loaded (not "X vs rest", whose classes were others)."""
+    train, test = problem.train, problem.test
+    if (test is not None and test.n > 0) or train.description.endswith("vs rest (0)"):
+        return None
+    return SourceRows(train, np.arange(train.n, dtype=np.intp), np.arange(0, dtype=np.intp))
+
+
+def _check_source(problem, src: SourceRows) -> None:
+    X = np.asarray(src.dataset.X)
+    test = problem.test
+    n_test = 0 if test is None else test.n
+    if (src.train.shape != (problem.train.n,) or src.test.shape != (n_test,)
+            or not np.array_equal(X[src.train], problem.train.X, equal_nan=True)
+            or (n_test and not np.array_equal(X[src.test], test.X, equal_nan=True))):
+        raise ValueError("these source rows are not the problem's samples (another data set or split)")
 
 
 def _subset(n: int, cap: int, seed: int) -> np.ndarray:
@@ -79,13 +126,16 @@ def axis_labels(proj: Projection) -> tuple[str, str]:
 
 
 def make_view(problem, features=None, *, grid: int = 200,
-              max_points: int = MAX_POINTS, seed: int = 0) -> View:
+              max_points: int = MAX_POINTS, seed: int = 0, source: SourceRows | None = None) -> View:
     """Fix the grid and the samples on screen for ``problem`` (a core ``Problem``).
 
     ``features``: two input columns (indices or names) for the plane, or None
     for the core's default (the two columns of 2-D data, else the first two
     principal components). A grid point of the plane is mapped back to the
     input nearest the training mean (:meth:`Projection.inverse`).
+
+    ``source``: where the samples are in the data set as loaded (:func:`source_rows`);
+    without it they are known only when there is no test split and no "X vs rest".
     """
     train, test = problem.train, problem.test
     proj = fit_projection(train.X, features, train.feature_names)
@@ -115,12 +165,17 @@ def make_view(problem, features=None, *, grid: int = 200,
         test_y = np.empty(0, dtype=np.intp)
         test_features = None
         n_test = 0
+    if source is not None:
+        _check_source(problem, source)
+    src = source if source is not None else _infer_source(problem)
+    src_xy = None if src is None else proj.transform(src.dataset.X)
     return View(
         problem=problem, projection=proj, labels=axis_labels(proj), exact=train.X.shape[1] == 2, xs=xs, ys=ys, grid_features=grid_features,
         train_xy=txy[tr_idx], train_y=np.asarray(train.y)[tr_idx], train_idx=tr_idx,
         train_features=train_features,
         test_xy=test_xy, test_y=test_y, test_idx=te_idx, test_features=test_features, curve_sel=curve_sel,
         classes=tuple(problem.classes), kind=problem.kind, n_train=train.n, n_test=n_test,
+        source=src, source_xy=src_xy,
     )
 
 

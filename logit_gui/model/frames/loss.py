@@ -27,6 +27,10 @@ class LossOptions:
     grad: bool = field(default=False, metadata={
         "label": "‖∇J‖∞", "tip": "Also draw the gradient norm ‖∇J(θ_k)‖∞ (the stopping criterion:\n"
                                 "the run converges when it falls below the tolerance)."})
+    x_axis: str = field(default="iterations", metadata={
+        "label": "x", "choices": [("iterations", "iterations"), ("seconds", "seconds")],
+        "tip": "An optimizer race's curves against the iteration or against the time each method took\n"
+               "(Newton's iterations cost more than gradient descent's: seconds tell the fair story)."})
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +45,9 @@ class LossData:
     y_range: tuple | None        # in axis units (log10 on a log axis); None: nothing to draw
     cursor: tuple | None         # (k, y in axis units) of the shown iterate
     cursor_k: float              # the shown iterate's k (the vertical line)
+    race: tuple = ()             # ((label, x, y), ...): an optimizer race's curves (y in data units)
+    x_label: str = "iteration k"
+    race_key: tuple | None = None  # changes when the race's curves do (the items skip setData otherwise)
 
 
 def _clean(x, y, log):
@@ -74,8 +81,36 @@ def compute(view: View, history, frame: Frame, options: LossOptions) -> LossData
     cursor = None
     if math.isfinite(y) and (not log or y > 0):
         cursor = (float(it.k), math.log10(y) if log else float(y))
+    race, x_label = (), "iteration k"
+    if view.race is not None:
+        seconds = options.x_axis == "seconds"
+        race = []
+        for e in view.race.entries:
+            ks, obj_e, _, _ = e.history.curves()
+            x = e.seconds[: ks.size] if seconds else ks
+            race.append((e.label,) + _clean(np.asarray(x, dtype=float), obj_e, log))
+        race = tuple(race)
+        xs = [r[1] for r in race if r[1].size]
+        vals = np.concatenate([train_c[1]] + [r[2] for r in race]) if race else train_c[1]
+        if seconds:
+            x_label = "seconds"
+            x1 = nice_ceil(max([float(x.max()) for x in xs] + [1e-3]), FINE_STEPS)
+        else:
+            x1 = nice_ceil(max([float(x.max()) for x in xs] + [x1, 5.0]), FINE_STEPS)
+        v = vals[np.isfinite(vals)]
+        if log:
+            v = v[v > 0]
+        if v.size:
+            if log:
+                lo, hi = float(np.floor(np.log10(v.min()))), float(np.ceil(np.log10(v.max())))
+                y_range = (lo, max(hi, lo + 1))
+            else:
+                y_range = nice_bounds(min(float(v.min()), 0.0), float(v.max()))
+        if seconds:  # the shown iterate has no time of the race: its marker stays off
+            cursor = None
+    race_key = (id(view.race), options.x_axis, log) if view.race is not None else None
     return LossData(history.version, log, train_c, test_c, grad_c, tuple(history.marks),
-                    (0.0, x1), y_range, cursor, float(it.k))
+                    (0.0, x1), y_range, cursor, float(it.k), race, x_label, race_key)
 
 
 def readout(history, x: float) -> str:

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from logit_gui.model.frames import loss as frames
 
 from ..markers import Scatter
-from ..panel import PanelItem, PanelSpec, brush, color, pen, register, style_plot
+from ..panel import PanelItem, PanelSpec, brush, color, pen, register, set_label, style_plot
 
 __all__ = ["LossItem", "SPEC"]
 
@@ -42,6 +42,9 @@ class LossItem(PanelItem):
         plot.addItem(self.cursor_line, ignoreBounds=True)
         plot.addItem(self.cursor_dot)
         self._marks: list = []   # InfiniteLines for setting changes (a small pool, reused)
+        self._racers: list = []  # one curve per optimizer of a race (a pool, reused)
+        self._race_data_key = ("unset",)
+        self._x_label = "iteration k"
         self._key = None         # (history version, log, grad) of the curves on show
         self._range = None
         self._legend_key = None
@@ -72,31 +75,77 @@ class LossItem(PanelItem):
             else:
                 self.grad_curve.setData([], [])
                 self.grad_curve.hide()
-            self._update_legend(has_test, data.grad is not None)
             self._update_marks(data.marks)
             if data.y_range is not None:
                 rng = (data.x_range, data.y_range)
                 if rng != self._range:
                     self._range = rng
                     self.plot.setRange(xRange=rng[0], yRange=rng[1], padding=0.02)
+        self._update_race(data)
+        seconds = data.x_label == "seconds"
+        for item in (self.train_curve, self.test_curve, self.grad_curve, self.cursor_line):
+            item.setVisible(not seconds and (item is not self.test_curve or data.test[0].size > 0)
+                            and (item is not self.grad_curve or data.grad is not None))
         self.cursor_line.setValue(data.cursor_k)
         if data.cursor is not None:
             self.cursor_dot.setData([data.cursor[0]], [data.cursor[1]])
         else:
             self.cursor_dot.setData([], [])
 
-    def _update_legend(self, has_test: bool, grad: bool) -> None:
-        key = (has_test, grad)
+    def _update_legend(self, has_test: bool, grad: bool, racers=(), seconds=False) -> None:
+        key = (has_test, grad, tuple(racers), seconds)
         if key == self._legend_key:
             return
         self._legend_key = key
         t = self.theme
-        entries = [("━━", t.train_color, "train J")]
-        if has_test:
+        entries = [] if seconds else [("━━", t.train_color, "train J")]
+        if has_test and not seconds:
             entries.append(("╍╍", t.test_color, "test J"))
-        if grad:
+        if grad and not seconds:
             entries.append(("┈┈", t.grad_color, "‖∇J‖∞"))
+        entries += [("━━", t.race_color(i), label) for i, label in enumerate(racers)]
         self.legend.setText(self.legend_html(entries))
+        self._wrap_legend()
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        if hasattr(self, "legend"):
+            self._wrap_legend()
+
+    def _wrap_legend(self) -> None:
+        """A race's legend wraps to the panel's width instead of widening it."""
+        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
+        if abs(self.legend.item.textWidth() - width) > 1:
+            self.legend.item.setTextWidth(width)
+            self.legend.updateMin()
+        self.legend.setMinimumWidth(10)
+
+    def _update_race(self, data) -> None:
+        """An optimizer race's curves: set only when the race (or the x axis, or log y) changed."""
+        t = self.theme
+        labels = [r[0] for r in data.race]
+        self._update_legend(data.test[0].size > 0, data.grad is not None, labels, data.x_label == "seconds")
+        if data.race_key == self._race_data_key:
+            return
+        self._race_data_key = data.race_key
+        while len(self._racers) < len(data.race):
+            curve = self.plot.plot([], [], pen=pen(t, t.race_color(len(self._racers)), 2.2))
+            self._racers.append(curve)
+        for i, curve in enumerate(self._racers):
+            if i < len(data.race):
+                _, x, y = data.race[i]
+                curve.setLogMode(False, data.log_y)
+                curve.setData(x, y)
+                curve.show()
+            else:
+                curve.setData([], [])
+                curve.hide()
+        if data.race and data.y_range is not None:
+            self._range = (data.x_range, data.y_range)
+            self.plot.setRange(xRange=data.x_range, yRange=data.y_range, padding=0.02)
+        if data.x_label != self._x_label:
+            self._x_label = data.x_label
+            set_label(self.plot, t, "bottom", data.x_label)
 
     def _update_marks(self, marks) -> None:
         t = self.theme
