@@ -212,10 +212,15 @@ def compute(view: View, history, frame: Frame, options: SummaryOptions) -> Summa
     w = wald(problem, it.coef, it.intercept, units, view.train_features)
     notes = []
     separable = obj.separable()
+    penalized = obj.l2 > 0 or obj.l1 > 0
     if separable:
-        notes.append(f"{separable[0].upper()}{separable[1:]} (in feature space): the maximum-likelihood estimate "
-                     "does not exist — the weights and their standard errors grow without bound as the "
-                     "optimizer goes on, so z, p and the intervals mean nothing.")
+        what = (f"{separable[0].upper()}{separable[1:]} (in feature space): "
+                "the maximum-likelihood estimate does not exist")
+        if penalized:
+            notes.append(f"{what} (only the penalty keeps the weights finite), so z, p and the intervals mean nothing.")
+        else:
+            notes.append(f"{what} — the weights and their standard errors grow without bound as the optimizer "
+                         "goes on, so z, p and the intervals mean nothing.")
     elif w.perfect > 0:
         notes.append(f"{100 * w.perfect:.1f} % of the samples are fitted with p within {PERFECT:g} of 0 or 1: "
                      "possibly quasi-separation; the standard errors are unreliable.")
@@ -223,7 +228,7 @@ def compute(view: View, history, frame: Frame, options: SummaryOptions) -> Summa
         c = "∞" if not math.isfinite(w.cond) else f"{w.cond:.3g}"
         notes.append(f"The Hessian is singular (condition number {c} after scaling to unit diagonal): "
                      "collinear or constant features, or separation. Standard errors, z and p do not exist.")
-    if obj.l2 > 0 or obj.l1 > 0:
+    if penalized:
         pen = ", ".join(f"{n} = {v:g}" for n, v in (("λ₂", obj.l2), ("λ₁", obj.l1)) if v > 0)
         notes.append(f"Penalized ({pen}): the weights are shrunk toward 0, not the maximum-likelihood "
                      "estimate. The table describes the shown iterate (Wald, from the likelihood's Hessian there).")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsTextItem
 

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QSizePolicy
 
@@ -52,20 +52,22 @@ def _decade(k: int) -> str:
     return f"1e{k}".replace("-", "−")
 
 
-def _best_columns(m: int, r: int, c: int, width: float, height: float) -> int:
+def _best_columns(m: int, r: int, c: int, width: float, height: float, label: float = 0.0) -> int:
     """The number of columns that makes m images of r × c pixels (with their gaps and
-    titles) largest in a width × height box."""
-    best, best_px = min(m, MOSAIC_COLS), -1.0
+    titles) largest in a width × height box, among those where a title ``label`` pixels
+    wide fits above its image (all of them, if none does)."""
     if width <= 0 or height <= 0:
-        return best
+        return min(m, MOSAIC_COLS)
+    options = []
     for cols in range(1, m + 1):
         rows = math.ceil(m / cols)
         w = cols * c + (cols - 1) * GAP
         h = rows * (r + TITLE_GAP)
         px = min(width / w, height / h)
-        if px > best_px * (1 + 1e-9):
-            best, best_px = cols, px
-    return best
+        room = width if m == 1 else (c + GAP) * px
+        options.append((label <= (room if m == 1 else 0.85 * room), px, cols))
+    fitting = [o for o in options if o[0]] or options
+    return max(fitting, key=lambda o: (o[1], o[2]))[2]
 
 
 def _fitting_font(theme, height: float, width: float, widest: str):
@@ -421,7 +423,10 @@ class WeightsItem(PanelItem):
         key = (tuple(names), round(height))
         if key == self._tick_key or nb == 0:
             return
-        self._tick_key = key
+        # not laid out yet: every name for now, decided again once the plot has its size
+        self._tick_key = key if height >= 20 else None
+        if height < 20:
+            height = nb * QFontMetricsF(font(self.theme)).height()
         t = self.theme
         per = height / max(nb, 1)
         chosen, step = font(t, -3), 1
@@ -448,6 +453,8 @@ class WeightsItem(PanelItem):
         self._label(self.colorbar, "right", data.value_label)
         n = im.thumbs.shape[0]
         self._collapse(self.lower, n > 0)
+        # one image (a binary model) needs less room than ten: the thumbnails get more
+        self.layout.setRowStretchFactor(1, 2 if im.weights.shape[0] == 1 else 3)
         self.layout.setRowStretchFactor(2, 1 if n > 0 else 0)
         self.zero_rings.setSize(t.px(4))
         self._image_key = None
@@ -464,8 +471,10 @@ class WeightsItem(PanelItem):
         m, r, c = W.shape
         n = th.shape[0]
         main, low = self.plot.vb.boundingRect(), self.lower.vb.boundingRect()
-        cols = _best_columns(m, r, c, main.width(), main.height())
-        tcols = _best_columns(max(n, 1), r, c, low.width(), low.height())
+        small = QFontMetricsF(font(t, -3))  # the smallest titles are at least this large, if they can be
+        widest = lambda texts: max((small.horizontalAdvance(x) for x in texts), default=0.0)  # noqa: E731
+        cols = _best_columns(m, r, c, main.width(), main.height(), widest(im.titles))
+        tcols = _best_columns(max(n, 1), r, c, low.width(), low.height(), widest(im.thumb_titles))
         key = (id(self.data), cols, tcols, round(main.width()), round(main.height()),
                round(low.width()), round(low.height()))
         if key == self._image_key:
@@ -496,16 +505,20 @@ class WeightsItem(PanelItem):
         self.lower.setRange(xRange=(0, tw), yRange=(0, thh), padding=0.01)
         self._mosaic = (pos, width, height, (r, c))
         self._thumb_mosaic = (tpos, tw, thh, (r, c))
-        for vb, (_, w, h, _), items in ((self.plot.vb, self._mosaic, self.titles),
-                                        (self.lower.vb, self._thumb_mosaic, self.thumb_titles)):
+        for vb, (_, w, h, _), items, texts in ((self.plot.vb, self._mosaic, self.titles, im.titles),
+                                               (self.lower.vb, self._thumb_mosaic, self.thumb_titles,
+                                                im.thumb_titles)):
             rect = vb.boundingRect()
             if rect.width() < 2 or rect.height() < 2:
                 continue
             px = min(rect.width() / w, rect.height() / h)  # pixels per image pixel (aspect locked)
-            f = _fitting_font(t, 0.85 * TITLE_GAP * px, 0.98 * (c + GAP) * px,
-                              max((ti.textItem.toPlainText() for ti in items if ti.isVisible()), key=len, default=""))
-            for ti in items:
+            room = rect.width() if len(texts) == 1 else 0.85 * (c + GAP) * px  # a space between titles
+            f = _fitting_font(t, 0.85 * TITLE_GAP * px, room, max(texts, key=len, default=""))
+            metrics = QFontMetricsF(f)
+            for ti, text in zip(items, texts):
                 ti.setFont(f)
+                if metrics.horizontalAdvance(text) > room:  # even the smallest font is too wide: cut it short
+                    ti.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, room), color=color(t.foreground))
 
     # ------------------------------------------------------------------
     def _draw_lines(self, data) -> None:
