@@ -1026,7 +1026,7 @@ class Adagrad(_Stochastic):
         super().__init__(objective, theta0, **kw)
 
     def _info(self):
-        return dict(super()._info(), G=self.G)
+        return dict(super()._info(), G=self.G, eps=self.eps)
 
     def _step(self):
         g = self._grad_at(self.theta, self._batch())
@@ -1049,7 +1049,7 @@ class RMSProp(_Stochastic):
         super().__init__(objective, theta0, **kw)
 
     def _info(self):
-        return dict(super()._info(), rho=self.rho, E=self.E)
+        return dict(super()._info(), rho=self.rho, E=self.E, eps=self.eps)
 
     def _step(self):
         g = self._grad_at(self.theta, self._batch())
@@ -1075,7 +1075,8 @@ class Adam(_Stochastic):
         super().__init__(objective, theta0, **kw)
 
     def _info(self):
-        return dict(super()._info(), m=self.m1, v=self.m2, t=self.t, beta1=self.beta1, beta2=self.beta2)
+        return dict(super()._info(), m=self.m1, v=self.m2, t=self.t, beta1=self.beta1, beta2=self.beta2,
+                    eps=self.eps)
 
     def _cycle_state(self) -> bytes:
         # the step count matters only through the bias corrections (which reach 1)
