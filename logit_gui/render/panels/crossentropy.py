@@ -139,7 +139,6 @@ class CrossEntropyItem(PanelItem):
         self._selected_row = None
         self._key = None
         self._ranges = {}
-        self._legend_key = None
 
     def update_data(self, data: frames.CrossEntropyData) -> None:
         if self.view is None:
@@ -168,6 +167,11 @@ class CrossEntropyItem(PanelItem):
             self.loss_plot.getAxis("bottom").setTicks(ticks)
             self.loss_plot.getAxis("left").setTicks([list(naive.ticks_y)] if naive is not None else None)
             self._update_legend(data)
+            # the naive formula's failures: per class, or (multiclass) the true class's one branch
+            for i, c in enumerate((1, 0)):
+                fill = brush(t.class_color(c) if data.binary else t.line_color)
+                self.inf_marks[i].setBrush(fill)
+                self.nan_marks[i].setBrush(fill)
         self._set_naive(data)
         self._scatter(self.on_loss, *data.on_loss)
         self._scatter(self.on_sig, *data.on_sig)
@@ -199,9 +203,6 @@ class CrossEntropyItem(PanelItem):
             self.nan_marks[i].setData(xs_nan, np.full(xs_nan.size, naive.nan_y))
             self.inf_marks[i].setVisible(show)
             self.nan_marks[i].setVisible(show)
-            if not data.binary:  # one branch: the true class, in the line colour
-                self.inf_marks[i].setBrush(brush(self.theme.line_color))
-                self.nan_marks[i].setBrush(brush(self.theme.line_color))
 
     def _update_legend(self, data) -> None:
         t = self.theme
@@ -323,8 +324,8 @@ class CrossEntropyItem(PanelItem):
             nv = d.naive
             lines.append(
                 f"<span style='color:{t.warning_color}'>textbook</span>: +∞ or NaN for "
-                f"z &gt; {nv.fail_one_minus:.2f} (1 − σ = 0) and z &lt; {_num(nv.fail_overflow)} "
-                f"(e<sup>−z</sup> = ∞); here {nv.n_inf + nv.n_nan} of {nv.n} samples, "
+                f"{zname} &gt; {nv.fail_one_minus:.2f} (1 − σ = 0) and {zname} ≤ {_num(nv.fail_overflow)} "
+                f"(e<sup>−{zname}</sup> = ∞); here {nv.n_inf + nv.n_nan} of {nv.n} samples, "
                 f"mean {_num(nv.naive_mean)} (stable {_num(nv.stable_mean)})")
         return f"<span style='color:{t.foreground};font-size:{t.css_pt(-1)}'>" + "<br>".join(lines) + "</span>"
 
