@@ -391,6 +391,11 @@ def slice_values(problem, theta, k, ix, iy, xs, ys, *, exact: bool | None = None
                 break
             # the error falls like the fourth power of the bins' side (a third-order remainder)
             delta *= min(0.85, 0.9 * (tol / err) ** 0.25)
+        if best is not None and best[0] < 0.3 * tol:
+            # well inside the target: coarser bins (fewer of them) may do, and cost less
+            err, reps = checked(delta * 0.9 * (tol / max(best[0], 1e-300)) ** 0.25)
+            if err is not None and err <= tol and reps[0].size < best[1][0].size:
+                best = (err, reps)
         if best is None:                     # never fitted (an extreme spread): the last bins, checked
             W, Q, C = reps
             best = (float(np.max(np.abs(_eval(W, Q, C, Uc, Vc, np.float32, _block(Uc, Vc)) - truth))), reps)
@@ -737,7 +742,7 @@ def _overlay(problem, history, it, theta, flat, k, ix, iy, xs, ys, levels) -> Ov
         J0 = obj.value(flat)
         Q = _quadratic_grid(J0, g[idx], 0.5 * (H2 + H2.T), current, xs, ys)
         model_segs = contour_levels(Q, levels, xs, ys)
-        legend.append(("╍╍", "Newton's quadratic model"))
+        legend.append(("━━", "Newton's quadratic model"))
         d = _next_direction(history, it)
         if d is None:
             try:

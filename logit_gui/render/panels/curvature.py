@@ -197,8 +197,8 @@ class CurvatureItem(PanelItem):
 SPEC = register(PanelSpec(
     id="curvature", order=65, default=False, title="Curvature: the Hessian's eigenvalues",
     Options=frames.CurvatureOptions, compute=frames.compute, item=CurvatureItem,
-    tooltip="The eigenvalues of the Hessian ∇²J(θ_k) = X̃ᵀ diag(s p(1−p)) X̃ / Σs + λ₂ at each iterate (all ≥ 0:\n"
-            "the cross-entropy is convex), the smallest and largest in bold, the condition number\n"
-            "κ = λ_max/λ_min below, and L = λmax(X̃ᵀ diag(s) X̃)/(4Σs) + λ₂, the Lipschitz constant of ∇J that\n"
-            "bounds every λ_max (gd-lipschitz steps 1/L).",
+    tooltip="The eigenvalues of the Hessian ∇²J(θ_k) = X̃ᵀ diag(s p(1−p)) X̃ / Σs + λ₂ at each iterate\n"
+            "(all ≥ 0: the cross-entropy is convex), the smallest and the largest in bold, the condition\n"
+            "number κ = λmax/λmin below, and L = λmax(X̃ᵀ diag(s) X̃)/(4Σs) + λ₂, the Lipschitz constant of\n"
+            "∇J, which bounds every λmax (gd-lipschitz steps 1/L).",
 ))

@@ -213,8 +213,9 @@ class LandscapeItem(PanelItem):
         self.lines.setZValue(1)
         plot.addItem(self.lines, ignoreBounds=True)
         # what the method knows
-        self.model_lines = pg.PlotCurveItem(pen=pen(t, t.model_color, 1.6, "dash"), connect="pairs",
-                                            antialias=True, segmentedLineMode="on")
+        # solid and aliased like the landscape's own lines (dashes over thousands of segments are slow)
+        self.model_lines = pg.PlotCurveItem(pen=pen(t, t.model_color, 1.6), connect="pairs",
+                                            antialias=False, segmentedLineMode="on")
         self.ellipse = pg.PlotCurveItem(pen=pen(t, t.model_color, 2.2, "dash"), antialias=True)
         self.box_curve = pg.PlotCurveItem(pen=pen(t, t.model_color, 1.8, "dot"), antialias=True)
         self.ray = pg.PlotCurveItem(pen=pen(t, t.model_color, 1.4, "dot"), antialias=True)
