@@ -272,7 +272,17 @@ def test_the_whole_table_fits_a_small_panel(qapp):
             assert doc.width() <= shown.width() * 1.002 and doc.height() <= shown.height() * 1.002
             scale = box.boundingRect().width() / shown.width()
             assert scale <= 1.0 + 1e-9
+            text = item.doc.toPlainText()
             if size == (1600, 1200):
                 assert scale == pytest.approx(1.0, rel=1e-3)  # the theme's size: never enlarged
+            if scale < 1.0 - 1e-3:  # scaled down no further than it must: it fills the width or the height
+                W, H = box.boundingRect().width(), box.boundingRect().height()
+                assert doc.width() * scale >= 0.99 * W or doc.height() * scale >= 0.99 * H
+            if size == (400, 300):
+                # a small panel keeps the rows that fit at a readable size and says how many more
+                assert "more rows below" in text and "worst fractal dimension" not in text
+            else:
+                assert "more rows" not in text
+                assert all(name in text for name in built.problem.feature_names)
         finally:
             fig.close()

@@ -362,3 +362,22 @@ def test_the_items_are_built_once_and_switch_between_views(qapp):
     from logit_gui.render.panels.weights import TITLE_GAP
 
     assert item.readout(3.5, TITLE_GAP + 0.5).startswith("class 0, pixel (0, 3): w = ")
+
+
+def test_a_problem_too_large_for_the_path_is_refused_and_drawn_empty(qapp, monkeypatch):
+    from logit_gui.render.panels.weights import WeightsItem
+    from logit_gui.render.theme import DARK
+
+    built, h, view, frame = _cancer()
+    obj = built.problem.objective
+    monkeypatch.setattr(W, "PATH_LIMIT", obj.n * obj.size - 1)
+    calls = []
+    monkeypatch.setattr(W, "_compute_path", lambda *a: calls.append(a))
+    d = W.compute(view, h, frame, W.WeightsOptions(view="path"))
+    assert d.mode == "path" and d.lines is None and calls == []
+    assert d.note.startswith(f"no L1 path for {obj.n:,} samples × {obj.size:,} parameters")
+    item = WeightsItem(DARK)
+    item.set_view(view)
+    item.draw(h, frame, d)
+    assert item.count_curve.xData is None or len(item.count_curve.xData) == 0
+    assert W.readout(d, 0.0, 0.0) == ""

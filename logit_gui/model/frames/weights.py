@@ -41,7 +41,7 @@ from .base import Frame, View
 from .scale import FINE_STEPS, nice_bounds, nice_ceil
 
 __all__ = ["WeightsOptions", "WeightsData", "Bars", "Images", "Lines", "L1Path", "compute", "l1_path",
-           "pixel_grid", "readout", "MAX_BARS", "MAX_CURVES", "HIGHLIGHT", "PATH_POINTS", "PATH_RATIO"]
+           "pixel_grid", "path_too_large", "readout", "MAX_BARS", "MAX_CURVES", "HIGHLIGHT", "PATH_POINTS", "PATH_RATIO"]
 
 #: at most this many features get a bar (beyond: the largest |w| at the shown iterate)
 MAX_BARS = 40
@@ -61,6 +61,9 @@ PATH_TOL = 1e-6
 PATH_MAX_ITER = 300
 PATH_MIN_ITER = 50
 PATH_WORK = 5e7
+#: no path beyond this many samples × parameters (one gradient costs about that many
+#: multiply-adds, and the path takes a few thousand of them)
+PATH_LIMIT = 2_000_000
 #: at most this many thumbnails of misclassified images
 MAX_THUMBS = 12
 
@@ -436,6 +439,15 @@ def _compute_path(obj, n: int, ratio: float) -> L1Path:
     return L1Path(lambdas, np.stack(coefs), np.stack(intercepts), tuple(status), iterations, lam_max)
 
 
+def path_too_large(problem) -> str:
+    """Why ``problem`` gets no L1 path ("" when it does)."""
+    obj = problem.objective
+    if obj.n * obj.size <= PATH_LIMIT:
+        return ""
+    return (f"no L1 path for {obj.n:,} samples × {obj.size:,} parameters (at most {PATH_LIMIT:,} in all): "
+            "use fewer samples, features or a lower degree")
+
+
 def _path(view, frame, problem, units, names):
     path = l1_path(problem)
     it = frame.iterate
@@ -503,6 +515,9 @@ def compute(view: View, history, frame: Frame, options: WeightsOptions) -> Weigh
         lines, legend, note = _trajectories(view, history, frame, problem, units, names)
         return WeightsData("trajectories", binary, cls, label, legend, note, lines=lines)
     if options.view == "path":
+        refused = path_too_large(problem)
+        if refused:
+            return WeightsData("path", binary, cls, label, (), refused)
         lines, legend, note = _path(view, frame, problem, units, names)
         return WeightsData("path", binary, cls, label, legend, note, lines=lines)
     grid = pixel_grid(names)

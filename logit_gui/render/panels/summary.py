@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QGraphicsTextItem
 
 from logit_gui.model.frames import summary as frames
@@ -21,7 +22,9 @@ from ..panel import PanelItem, PanelSpec, font, register
 
 __all__ = ["SummaryItem", "SPEC"]
 
-#: the table is never drawn smaller than this fraction of the theme's size
+#: below this fraction of the theme's size the table shows fewer rows (and says so) ...
+READABLE = 0.6
+#: ... and it is never drawn smaller than this
 MIN_SCALE = 0.2
 
 
@@ -51,6 +54,7 @@ class SummaryItem(PanelItem):
         box.addItem(self.doc)
         box.sigResized.connect(self._fit)
         self._html = None
+        self._data = None
         self._header = None
         self._fit_key = None
 
@@ -74,11 +78,12 @@ class SummaryItem(PanelItem):
         text = self._document(data)
         if text != self._html:
             self._html = text
-            self.doc.setHtml(text)
+            self._data = data
             self._fit_key = None
             self._fit()
 
-    def _document(self, data) -> str:
+    def _document(self, data, limit: int | None = None, notes: bool = True) -> str:
+        """The table (its first ``limit`` rows, if given) and (with ``notes``) the notes, as rich text."""
         t = self.theme
         out = [f"<div style='color:{t.foreground}'>"]
         if not data.available:
@@ -98,13 +103,20 @@ class SummaryItem(PanelItem):
         out.append("<tr>" + "".join(f"<th nowrap align='{'left' if i == 0 else 'right'}'"
                                     f"{'' if i == 0 else left}>{html.escape(h)}</th>"
                                     for i, h in enumerate(heads)) + "</tr>")
-        for r, row in enumerate(frames.cells(data)):
+        rows = frames.cells(data)
+        more = 0 if limit is None else max(0, len(rows) - limit)
+        for r, row in enumerate(rows[:limit]):
             bg = f" bgcolor='{stripe}'" if r % 2 == 0 else ""
             cells = [f"<td nowrap align='left'>{html.escape(row[0])}</td>"]
             cells += [f"<td nowrap align='right' style='color:{ink};padding-left:{pad}px'>{html.escape(v)}</td>"
                       for v in row[1:]]
             out.append(f"<tr{bg}>" + "".join(cells) + "</tr>")
         out.append("</table>")
+        if not notes:
+            return "".join(out) + "</div>"
+        if more:
+            out.append(f"<p style='color:{t.muted}'>{more:,} more row{'s' if more > 1 else ''} below: enlarge "
+                       "the panel to see them (sort by |z| puts the strongest evidence on top).</p>")
         if data.hidden:
             out.append(f"<p style='color:{t.muted}'>{data.hidden:,} more rows not shown: "
                        f"the table keeps the {frames.MAX_ROWS} with the largest |z|.</p>")
@@ -116,36 +128,68 @@ class SummaryItem(PanelItem):
 
     # ------------------------------------------------------------------
     def _fit(self, *_) -> None:
-        """Show the whole document: its text wrapped to the box's width, the whole scaled
-        down (never up) until it fits the box's height."""
+        """Show the document: its notes wrapped to the box's width (the table keeps every
+        cell on one line), the whole scaled down (never up) until it fits the box. A table
+        that would need less than READABLE of the theme's size for its height (its width
+        allowing) keeps the rows that fit at that size and says how many more there are
+        (a small dock); only a box too small for a single row scales it further."""
         rect = self.box.boundingRect()
         W, H = rect.width(), rect.height()
-        if W < 10 or H < 10:
+        if W < 10 or H < 10 or self._data is None:
             return
         key = (round(W), round(H), self._html)
         if key == self._fit_key:
             return
         self._fit_key = key
-        doc = self.doc
+        doc, data = self.doc, self._data
+        # the table's own width, every cell on one line: the text is never wrapped narrower
+        # (Qt would break numbers inside), the whole is scaled down instead
+        probe = QTextDocument()
+        probe.setDefaultFont(doc.font())
+        probe.setDocumentMargin(doc.document().documentMargin())
+        probe.setHtml(self._document(data, notes=False))
+        probe.setTextWidth(-1)
+        table = probe.size().width()
 
         def fits(s: float) -> bool:
-            doc.setTextWidth(W / s)
+            doc.setTextWidth(max(W / s, table))
             size = doc.document().size()
             return size.width() * s <= W * 1.001 and size.height() * s <= H * 1.001
 
-        s = 1.0
-        if not fits(s):
-            # the largest scale at which the document, wrapped to the box's width, fits its
-            # height (the text grows no larger than the theme's size)
-            lo, hi = MIN_SCALE, 1.0
+        def largest(lo: float) -> float:
+            """The largest scale in [lo, 1] at which the document fits (lo if none does)."""
+            if fits(1.0):
+                return 1.0
+            hi = 1.0
             for _ in range(14):
                 mid = 0.5 * (lo + hi)
                 if fits(mid):
                     lo = mid
                 else:
                     hi = mid
-            s = lo
-            doc.setTextWidth(W / s)
+            return lo
+
+        # as readable as the table's width allows, READABLE of the theme's size at most
+        floor = min(READABLE, W / max(table, 1.0))
+        doc.setHtml(self._html)
+        n = len(data.rows)
+        if not fits(floor) and n > 1:
+            # too tall: as many rows as fit at that size (at least one), and a line saying so
+            lo, hi = 1, n - 1
+            doc.setHtml(self._document(data, 1))
+            if fits(floor):
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    doc.setHtml(self._document(data, mid))
+                    if fits(floor):
+                        lo = mid
+                    else:
+                        hi = mid - 1
+            doc.setHtml(self._document(data, lo))
+        s = largest(floor)
+        if not fits(s):
+            s = largest(MIN_SCALE)
+        doc.setTextWidth(max(W / s, table))
         self.box.setRange(QRectF(0, 0, W / s, H / s), padding=0.0)
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt API

@@ -524,6 +524,14 @@ class WeightsItem(PanelItem):
     def _draw_lines(self, data) -> None:
         t = self.theme
         ln = data.lines
+        if ln is None:  # nothing to draw (the note says why)
+            for c in (self.faint, *self.highlights, *self.class_curves):
+                c.setData([], [])
+            self.cursor.hide()
+            self.cursor_dots.setData([], [])
+            self.count_curve.setData([], [])
+            self.count_cursor.hide()
+            return
         path = data.mode == "path"
         x = np.log10(ln.x) if path else ln.x
         Y = ln.Y
