@@ -192,3 +192,19 @@ def test_presentation_mode_is_full_screen_classroom_and_leaving_restores(qtbot, 
     assert not w.controller.settings.display.presentation
     assert w.controls.groups["model"].isVisible()
     assert layout() == before
+
+
+@pytest.mark.parametrize("name", ["digits, 10 classes", "digits, 9 vs rest, balanced"])
+def test_with_every_panel_shown_the_window_still_fits(qtbot, store, name):
+    """Option bars wrap instead of widening their docks: all panels shown (tabbed where the
+    layout puts them), the window's minimum size still fits 1280 × 720."""
+    w = MainWindow(CASES[name], store=store)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    for dock in w.panel_docks.values():
+        dock.show()
+    qtbot.wait(50)
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720, hint

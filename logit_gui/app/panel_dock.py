@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 from logit_gui.render.panel import PanelSpec
 from logit_gui.render.theme import Theme
 
+from .widgets import FlowLayout
+
 __all__ = ["PanelDock"]
 
 
@@ -53,9 +55,10 @@ class PanelDock(QDockWidget):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(1)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(6, 0, 6, 0)
-        bar.setSpacing(10)
+        # the options wrap to more lines in a narrow dock instead of widening it
+        bar_widget = QWidget()
+        bar_widget.setObjectName(f"{spec.id}_options")
+        bar = FlowLayout(bar_widget, spacing=10)
         self.option_boxes: dict[str, QCheckBox] = {}
         self.option_widgets: dict[str, object] = {}   # every option's widget, by field name
         for f in fields(spec.Options):
@@ -63,24 +66,33 @@ class PanelDock(QDockWidget):
             if w is None:
                 continue
             label = f.metadata.get("label", f.name)
-            if not isinstance(f.default, bool):
-                lab = QLabel(label)
-                lab.setToolTip(f.metadata.get("tip", ""))
-                bar.addWidget(lab)
             w.setObjectName(f"{spec.id}_{f.name}")
             w.setToolTip(f.metadata.get("tip", ""))
-            bar.addWidget(w)
+            if not isinstance(f.default, bool):  # a label and its field stay together on one line
+                pair = QWidget()
+                pl = QHBoxLayout(pair)
+                pl.setContentsMargins(0, 0, 0, 0)
+                pl.setSpacing(4)
+                lab = QLabel(label)
+                lab.setToolTip(f.metadata.get("tip", ""))
+                pl.addWidget(lab)
+                pl.addWidget(w)
+                bar.addWidget(pair)
+            else:
+                bar.addWidget(w)
             self.option_widgets[f.name] = w
             if isinstance(f.default, bool):
                 self.option_boxes[f.name] = w
-        bar.addStretch(1)
         self.readout = QLabel("")
         self.readout.setObjectName(f"{spec.id}_readout")
         self.readout.setToolTip("Hover over the plot to read it off here.")
         self.readout.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.readout.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        bar.addWidget(self.readout, 1)
-        lay.addLayout(bar)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 6, 0)
+        row.addWidget(bar_widget, 3)
+        row.addWidget(self.readout, 2)
+        lay.addLayout(row)
         self.graphics = pg.GraphicsView()
         self.graphics.setObjectName(f"{spec.id}_view")
         self.graphics.setToolTip(spec.tooltip)
