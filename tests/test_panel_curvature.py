@@ -105,6 +105,15 @@ def test_long_runs_use_a_fixed_subset_that_includes_the_shown_iterate_and_comput
     C._CACHE.clear()
     again = C.compute(view, h, make_frame(view, shown), C.CurvatureOptions())
     assert np.array_equal(again.eigs, d.eigs) and np.array_equal(again.ks, d.ks)
+    # a model whose Hessian is expensive: the subset alone, the spectrum of its newest member ≤ k shown
+    cheap = C.SNAP_COST
+    try:
+        C.SNAP_COST = 0.0
+        snapped = C.compute(view, h, make_frame(view, shown), C.CurvatureOptions())
+    finally:
+        C.SNAP_COST = cheap
+    assert snapped.ks[-1] == 400 and snapped.shown_k == 400 and snapped.cursor_k == 401
+    assert np.array_equal(snapped.shown_eigs, d.eigs[list(d.ks).index(400)])
     only = C.compute(view, h, make_frame(view, shown), C.CurvatureOptions(every=False, kappa=False))
     assert only.lines[0].size == 0 and not only.show_kappa
     # the select rule alone

@@ -142,10 +142,9 @@ class CurvatureItem(PanelItem):
         self.kappa_curve.setData(*data.kappa_line)
         self.kplot.setVisible(data.show_kappa)
         self.L_line.setValue(math.log10(data.L))
-        self.cursor.setValue(data.shown_k)
-        self.kcursor.setValue(data.shown_k)
-        shown = data.shown_eigs[data.null:]
-        shown = shown[shown > 0]
+        self.cursor.setValue(data.cursor_k)
+        self.kcursor.setValue(data.cursor_k)
+        shown = data.shown_eigs[data.zero:]
         self.dots.setData(x=np.full(shown.size, data.shown_k), y=np.log10(shown) if shown.size else shown,
                           brush=[brush(t.faint_rgba)] * shown.size)
         ranges = (data.x_range, data.y_range, data.kappa_range)
@@ -178,9 +177,11 @@ class CurvatureItem(PanelItem):
             facts.append("all λ ≥ 0: convex")
         # lines break between facts only (Qt would also break after a "/")
         facts = [f.replace(" ", "&nbsp;").replace("/", "\u2060/\u2060") for f in facts]
-        if data.null:
-            facts.append(f"{data.null} eigenvalue{'s' if data.null > 1 else ''} = 0 (softmax's shift symmetry) "
-                         "left out")
+        if data.zero:
+            why = (["softmax's shift symmetry"] if data.null else []) + (
+                ["features J does not see: constant or duplicated"] if data.zero > data.null else [])
+            facts.append(f"{data.zero} eigenvalue{'s' if data.zero > 1 else ''} = 0 to rounding "
+                         f"({'; '.join(why)}) left out")
         text += (f"<br><span style='color:{t.muted};font-size:{t.css_pt(-1)}'>"
                  + "&nbsp;&nbsp; ".join(facts) + "</span>")
         return text
