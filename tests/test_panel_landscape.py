@@ -454,3 +454,45 @@ def test_a_click_in_the_plot_asks_for_a_restart_there(qapp, qtbot):
     assert abs(th[0, data.ix] - x) < 0.01 * span[0] and abs(th[0, data.iy] - y) < 0.01 * span[1]
     assert "J = " in item.readout(x, y)
     gv.close()
+
+
+def test_in_the_window_the_docks_follow_the_run_and_a_click_restarts_it(qtbot, tmp_path):
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF, QSettings, Qt
+
+    from logit_gui.app.main_window import MainWindow
+
+    w = MainWindow(Settings(), store=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    docks = [w.panel_docks["landscape"], w.panel_docks["curvature"]]
+    for dock in docks:
+        dock.show()
+    c = w.controller
+    for _ in range(5):
+        c.step()
+    qtbot.waitUntil(lambda: len(c.run.history) >= 6 and docks[0].item.data is not None
+                    and docks[0].item.data.path.shape[0] == len(c.run.history), timeout=20_000)
+    land = docks[0].item
+    assert land.data.ok and docks[1].item.data.ok
+    docks[0].raise_()                      # the panels the window does not open with share a tab
+    qtbot.waitUntil(lambda: docks[0].graphics.isVisible() and docks[0].graphics.height() > 100, timeout=10_000)
+    qapp_ = pg.QtWidgets.QApplication.instance()
+    qapp_.processEvents()
+    assert docks[1].item.data.ks.size == len(c.run.history)
+    d = land.data
+    x = 0.3 * d.extent[0] + 0.7 * d.extent[1]
+    y = 0.6 * d.extent[2] + 0.4 * d.extent[3]
+    gv = docks[0].graphics
+    pos = gv.mapFromScene(land.plot.vb.mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(gv.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    span = (d.extent[1] - d.extent[0], d.extent[3] - d.extent[2])
+
+    def restarted():
+        first = c.run.history[0]
+        th = np.column_stack([first.coef, first.intercept])
+        return abs(th[0, d.ix] - x) < 0.01 * span[0] and abs(th[0, d.iy] - y) < 0.01 * span[1]
+
+    qtbot.waitUntil(restarted, timeout=20_000)
