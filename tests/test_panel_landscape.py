@@ -318,7 +318,7 @@ def test_backtracking_trials_are_the_rejected_steps():
     a = _theta(h[0])[0]
     for (t, _), pt in zip(trials, ov.trials):
         assert np.allclose(pt, (a + t * direction)[[d.ix, d.iy]])
-    assert any(leg[1].startswith("line-search trials") for leg in ov.legend)
+    assert any(leg[1] == "rejected trials" for leg in ov.legend)
 
 
 @pytest.mark.parametrize("method", ["adagrad", "rmsprop", "adam"])
@@ -473,16 +473,16 @@ def test_in_the_window_the_docks_follow_the_run_and_a_click_restarts_it(qtbot, t
     c = w.controller
     for _ in range(5):
         c.step()
-    qtbot.waitUntil(lambda: len(c.run.history) >= 6 and docks[0].item.data is not None
-                    and docks[0].item.data.path.shape[0] == len(c.run.history), timeout=20_000)
+    qtbot.waitUntil(lambda: len(c.run.history) >= 6 and docks[0].item.shown_data is not None
+                    and docks[0].item.shown_data.path.shape[0] == len(c.run.history), timeout=20_000)
     land = docks[0].item
-    assert land.data.ok and docks[1].item.data.ok
+    assert land.shown_data.ok and docks[1].item.shown_data.ok
     docks[0].raise_()                      # the panels the window does not open with share a tab
     qtbot.waitUntil(lambda: docks[0].graphics.isVisible() and docks[0].graphics.height() > 100, timeout=10_000)
     qapp_ = pg.QtWidgets.QApplication.instance()
     qapp_.processEvents()
-    assert docks[1].item.data.ks.size == len(c.run.history)
-    d = land.data
+    assert docks[1].item.shown_data.ks.size == len(c.run.history)
+    d = land.shown_data
     x = 0.3 * d.extent[0] + 0.7 * d.extent[1]
     y = 0.6 * d.extent[2] + 0.4 * d.extent[3]
     gv = docks[0].graphics

@@ -731,7 +731,7 @@ def _overlay(problem, history, it, theta, flat, k, ix, iy, xs, ys, levels) -> Ov
         if tr is not None:
             trials, accepted, ray = tr
             if not np.all(accepted):
-                legend.append(("○", "line-search trials rejected"))
+                legend.append(("○", "rejected trials"))
         elif it.k >= 1:
             notes.append("the line search's trial points are not recorded for this iterate")
     if method == "newton":
@@ -742,7 +742,7 @@ def _overlay(problem, history, it, theta, flat, k, ix, iy, xs, ys, levels) -> Ov
         J0 = obj.value(flat)
         Q = _quadratic_grid(J0, g[idx], 0.5 * (H2 + H2.T), current, xs, ys)
         model_segs = contour_levels(Q, levels, xs, ys)
-        legend.append(("━━", "Newton's quadratic model"))
+        legend.append(("━━", "Newton's model"))
         d = _next_direction(history, it)
         if d is None:
             try:
@@ -752,7 +752,7 @@ def _overlay(problem, history, it, theta, flat, k, ix, iy, xs, ys, levels) -> Ov
                 notes.append("no Newton step here")
         if d is not None:
             step = np.array([current, current + obj.gauge(d)[idx]])
-            legend.append(("⇢", "Newton step −H⁻¹∇J"))
+            legend.append(("⇢", "Newton step"))
     elif method in ("bfgs", "lbfgs"):
         g = obj.grad(flat)
         pg = obj.subgradient(flat, g)
@@ -781,13 +781,13 @@ def _overlay(problem, history, it, theta, flat, k, ix, iy, xs, ys, levels) -> Ov
         if B is not None:
             B2 = B[np.ix_(idx, idx)]
             ellipse = _ellipse(pg[idx], 0.5 * (B2 + B2.T), current)
-            legend.append(("◯", f"{'BFGS' if method == 'bfgs' else 'L-BFGS'} model's level set through θₖ"))
+            legend.append(("◯", f"{'BFGS' if method == 'bfgs' else 'L-BFGS'} model"))
             try:
                 d = -(Hinv @ pg) if Hinv is not None else -np.linalg.solve(B, pg)
                 if method == "lbfgs" and info.get("owlqn"):
                     d = np.where(d * pg < 0, d, 0.0)
                 step = np.array([current, current + obj.gauge(d)[idx]])
-                legend.append(("⇢", "quasi-Newton step −H̃∇J"))
+                legend.append(("⇢", f"{'BFGS' if method == 'bfgs' else 'L-BFGS'} step"))
             except np.linalg.LinAlgError:
                 pass
     elif method in ("adagrad", "rmsprop", "adam"):
@@ -817,7 +817,7 @@ def _overlay(problem, history, it, theta, flat, k, ix, iy, xs, ys, levels) -> Ov
                 box = np.array([[cx, cy], [cx + dx, cy], [cx + dx, cy + dy], [cx, cy + dy], [cx, cy]])
                 step = np.array([current, current + (dx, dy)])
             etas = (float(eta[0]), float(eta[1]), lr)
-            legend.append(("▭", "per-axis steps −ηᵢ∂ᵢJ (direction)"))
+            legend.append(("▭", "per-axis steps"))
         else:
             notes.append("no step sizes yet (no step taken)")
     if not legend and not notes:

@@ -58,7 +58,7 @@ class CurvatureItem(PanelItem):
         self.legend = self.addLabel("", row=0, col=0, justify="left")
         self.plot = self.addPlot(row=1, col=0)
         self.kplot = self.addPlot(row=2, col=0)
-        style_plot(self.plot, t, left="eigenvalue λ of ∇²J", bottom="")
+        style_plot(self.plot, t, left="λ of ∇²J", bottom="")
         style_plot(self.kplot, t, left="κ", bottom="iteration k")
         for plot in (self.plot, self.kplot):
             plot.disableAutoRange()
@@ -83,8 +83,8 @@ class CurvatureItem(PanelItem):
         self.kplot.addItem(self.kappa_curve)
         self.L_line = pg.InfiniteLine(
             angle=0, movable=False, pen=pen(t, t.line_color, 1.6, "dash"), label="L",
-            labelOpts={"position": 0.97, "color": color(t.foreground), "fill": None,
-                       "anchors": [(1, 0), (1, 0)]},
+            labelOpts={"position": 0.5, "color": color(t.foreground), "fill": None,
+                       "anchors": [(0.5, 1), (0.5, 1)]},   # above the line: nothing exceeds L
         )
         self.L_line.label.setFont(font(t))
         self.plot.addItem(self.L_line, ignoreBounds=True)
@@ -98,8 +98,9 @@ class CurvatureItem(PanelItem):
         self.message = pg.TextItem("", color=color(t.muted), anchor=(0.5, 0.5))
         self.message.setFont(font(t, 1))
         self.plot.addItem(self.message, ignoreBounds=True)
-        self.data = None
+        self.shown_data = None
         self._ranges = None
+        self._ticks = None
         self._legend_text = None
 
     def plot_item(self):
@@ -112,6 +113,7 @@ class CurvatureItem(PanelItem):
     def resizeEvent(self, ev):  # noqa: N802 - Qt API
         super().resizeEvent(ev)
         if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
+            self._set_ticks()
             width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
             item = self.legend.item
             if abs(item.textWidth() - width) > 1:
@@ -120,7 +122,7 @@ class CurvatureItem(PanelItem):
             self.legend.setMinimumWidth(10)
 
     def update_data(self, data: frames.CurvatureData) -> None:
-        self.data = data
+        self.shown_data = data
         t = self.theme
         parts = (self.every, self.lo_curve, self.hi_curve, self.kappa_curve, self.L_line, self.cursor,
                  self.kcursor, self.dots)
@@ -150,12 +152,27 @@ class CurvatureItem(PanelItem):
         ranges = (data.x_range, data.y_range, data.kappa_range)
         if ranges != self._ranges:
             self._ranges = ranges
-            self.plot.setRange(xRange=data.x_range, yRange=data.y_range, padding=0.02)
+            self.plot.setRange(xRange=data.x_range, yRange=data.y_range, padding=0.05)
             # the short κ plot: room above and below for the end ticks' labels, three at most
             self.kplot.setRange(yRange=data.kappa_range, padding=0.2)
-            self.plot.getAxis("left").setTicks([decade_ticks(*data.y_range), []])
-            self.kplot.getAxis("left").setTicks([decade_ticks(*data.kappa_range, most=3 if t.scale < 1.5 else 2), []])
+            self._ticks = None
+        self._set_ticks()
         self._set_legend(self._legend_for(data))
+
+    def _set_ticks(self) -> None:
+        """Decade ticks on both log axes, as many as the plots' heights hold (a label every
+        three text heights at least)."""
+        data = getattr(self, "shown_data", None)   # None while the layout is being built
+        if data is None or not data.ok:
+            return
+        line = 2.2 * self.theme.pt(0) * 1.4
+        most = (max(2, min(7, int(self.plot.getViewBox().height() / line))),
+                max(2, min(3, int(self.kplot.getViewBox().height() / line))))
+        key = (self._ranges, most)
+        if key != self._ticks:
+            self._ticks = key
+            self.plot.getAxis("left").setTicks([decade_ticks(*data.y_range, most=most[0]), []])
+            self.kplot.getAxis("left").setTicks([decade_ticks(*data.kappa_range, most=most[1]), []])
 
     def _legend_for(self, data) -> str:
         t = self.theme
@@ -164,7 +181,7 @@ class CurvatureItem(PanelItem):
             entries.append(("━━", _css(t.faint_rgba), "every&nbsp;λ"))
         entries.append(("╍╍", t.line_color, "L"))
         if data.show_kappa:
-            entries.append(("━━", t.grad_color, "κ&nbsp;=&nbsp;λmax/λmin"))
+            entries.append(("━━", t.grad_color, "κ&nbsp;=&nbsp;λmax\u2060/\u2060λmin"))
         text = self.legend_html(entries)
         lam = data.shown_eigs
         lmin = float(data.lam_min[-1]) if data.lam_min.size else math.nan
@@ -192,7 +209,7 @@ class CurvatureItem(PanelItem):
             self.legend.setText(text)
 
     def readout(self, x: float, y: float) -> str:
-        return frames.readout(self.data, x) if self.data is not None else ""
+        return frames.readout(self.shown_data, x) if self.shown_data is not None else ""
 
 
 SPEC = register(PanelSpec(

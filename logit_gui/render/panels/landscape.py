@@ -206,7 +206,7 @@ class LandscapeItem(PanelItem):
         ax.setStyle(tickLength=int(round(t.px(5))), tickTextOffset=int(round(t.px(3))))
         roomy_axis(ax)
         ax.setWidth(None)
-        ax.setLabel("J (log-spaced levels)", color=t.foreground, **{"font-size": t.css_pt(1)})
+        ax.setLabel("J", color=t.foreground, **{"font-size": t.css_pt(1)})
         cache(self.colorbar, ax)
         self.lines = pg.PlotCurveItem(pen=pen(t, t.contour_rgba, 1.0), connect="pairs", antialias=False,
                                       segmentedLineMode="on")
@@ -239,7 +239,7 @@ class LandscapeItem(PanelItem):
         self.message = pg.TextItem("", color=color(t.muted), anchor=(0.5, 0.5))
         self.message.setFont(font(t, 1))
         plot.addItem(self.message, ignoreBounds=True)
-        self.data = None
+        self.shown_data = None
         self._range = None
         self._legend_text = None
         self._labels = None
@@ -251,7 +251,7 @@ class LandscapeItem(PanelItem):
 
     def set_view(self, view) -> None:
         super().set_view(view)
-        self.data = None
+        self.shown_data = None
         self._range = None
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt API
@@ -268,7 +268,7 @@ class LandscapeItem(PanelItem):
         self.legend.setMinimumWidth(10)
 
     def update_data(self, data: frames.LandscapeData) -> None:
-        self.data = data
+        self.shown_data = data
         t = self.theme
         if not data.ok:
             for item in (self.image, self.lines, self.model_lines, self.ellipse, self.box_curve, self.ray,
@@ -313,10 +313,9 @@ class LandscapeItem(PanelItem):
         self._set_legend(self._legend_for(data))
 
     def _set_ticks(self, data) -> None:
-        """The colour bar's ticks: the slice's minimum (in the lowest band), J at every third level,
-        and the maximum."""
+        """The colour bar's ticks: J at every third level from the lowest, and the maximum."""
         zmin, zmax = data.z_range
-        ticks = [(0.0, _fmt(zmin))]
+        ticks = []
         for i in range(0, len(data.levels), 3):
             ticks.append((float(data.level_pos[i]), _fmt(float(data.levels[i]))))
         ticks.append((1.0, _fmt(zmax)))
@@ -360,7 +359,7 @@ class LandscapeItem(PanelItem):
 
     # ------------------------------------------------------------------
     def readout(self, x: float, y: float) -> str:
-        d = self.data
+        d = self.shown_data
         if self.view is None or self.frame is None or d is None or not d.ok:
             return ""
         x0, x1, y0, y1 = d.extent
@@ -371,7 +370,7 @@ class LandscapeItem(PanelItem):
         return f"{nx} = {x:.4g}, {ny} = {y:.4g}:  J = {J:.6g}   (click: restart from here)"
 
     def _clicked(self, x: float, y: float) -> None:
-        d = self.data
+        d = self.shown_data
         if self.view is None or self.frame is None or d is None or not d.ok:
             return
         x0, x1, y0, y1 = d.extent
@@ -398,9 +397,10 @@ def _set_line(item, pts) -> None:
 SPEC = register(PanelSpec(
     id="landscape", order=60, default=False, title="Objective landscape", Options=frames.LandscapeOptions,
     compute=frames.compute, item=LandscapeItem,
-    tooltip="J over two parameters (the others held at the shown iterate): bands and lines at log-spaced\n"
-            "levels above the slice's minimum; the optimizer's path (one dot per iterate, θ₀ a square), θₖ ●\n"
-            "and the −∇J direction; the method's own model: Newton's quadratic model and step, the BFGS /\n"
-            "L-BFGS model ellipse, a line search's trial points, Adagrad / RMSProp / Adam's per-coordinate\n"
-            "steps. Click to restart the run from the clicked point.",
+    tooltip="J over two parameters (the others held at the shown iterate): bands and lines at levels\n"
+            "log-spaced above the slice's minimum; the optimizer's path (one dot per iterate, θ₀ a square),\n"
+            "θₖ ● and the direction of −∇J. What the method knows: Newton's quadratic model J + gᵀΔ + ½ΔᵀHΔ\n"
+            "and its step −H⁻¹∇J; the BFGS / L-BFGS model's level set through θₖ (B = H̃⁻¹) and its step\n"
+            "−H̃∇J; a line search's rejected trial points; Adagrad / RMSProp / Adam's steps −ηᵢ∂J/∂θᵢ per\n"
+            "axis (their direction). Click to restart the run from the clicked point.",
 ))
