@@ -190,6 +190,7 @@ class LandscapeItem(PanelItem):
         self.plot = self.addPlot(row=1, col=0, viewBox=self.box)
         plot = self.plot
         style_plot(plot, t, left="parameter 2", bottom="parameter 1")
+        plot.showGrid(x=False, y=False)   # the bands and their lines are the grid
         plot.disableAutoRange()
         self.image = HeatmapItem(axisOrder="row-major")
         self.image.setZValue(-10)
