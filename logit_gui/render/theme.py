@@ -70,6 +70,8 @@ class Theme:
     path_color: str       # an optimizer's path and its current point
     descent_color: str    # the −∇J arrow
     model_color: str      # what the method knows: Newton's model, a quasi-Newton ellipse, trial points, steps
+    # -- the hands-on and paint panels (issue 9 item 12) --
+    handle_color: str     # a handle to drag by hand (the hands-on panel's weights)
     font_pt: float = 11.0
     scale: float = 1.0
 
@@ -169,6 +171,7 @@ LIGHT = Theme(
     undecided_none="#dadada", undecided_many="#969696", landscape_map="viridis", landscape_blend=0.35,
     weight_map="CET-D1", faint_rgba=(120, 120, 120, 120), stripe_rgba=(0, 0, 0, 14),
     path_color="#d55e00", descent_color="#111111", model_color="#cc1f6a",
+    handle_color="#009e73",
 )
 
 DARK = Theme(
@@ -184,6 +187,7 @@ DARK = Theme(
     undecided_none="#4a4e57", undecided_many="#9a9ea6", landscape_map="viridis", landscape_blend=0.35,
     weight_map="CET-D4", faint_rgba=(170, 170, 170, 110), stripe_rgba=(255, 255, 255, 16),
     path_color="#ff9a4d", descent_color="#f5f5f5", model_color="#ff6fae",
+    handle_color="#2fcf9a",
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}

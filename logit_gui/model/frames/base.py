@@ -18,7 +18,8 @@ from logit_gui.core.datasets import Dataset, Projection, fit_projection, train_t
 from logit_gui.core.iterate import Iterate
 from logit_gui.core.objective import decision_function, predict_proba
 
-__all__ = ["View", "axis_labels", "Frame", "make_view", "make_frame", "MAX_POINTS", "SourceRows", "source_rows"]
+__all__ = ["View", "axis_labels", "Frame", "make_view", "make_frame", "MAX_POINTS", "SourceRows", "source_rows",
+           "classes_as_loaded"]
 
 #: at most this many samples are drawn as markers on the data panel (a fixed random subset beyond)
 MAX_POINTS = 4000
@@ -92,11 +93,17 @@ def source_rows(source: Dataset, task: Dataset, test_fraction: float, seed: int)
     return SourceRows(source, train.X[:, 0].astype(np.intp), te)
 
 
+def classes_as_loaded(problem) -> bool:
+    """Whether the problem's classes are those of the data set as loaded (not "X vs rest",
+    :func:`~logit_gui.core.datasets.to_binary`, whose description says so)."""
+    return not problem.train.description.endswith("vs rest (0)")
+
+
 def _infer_source(problem) -> SourceRows | None:
     """The rows when the problem alone tells them: no test split (the training set is the data
-    set, in its order) and the classes as loaded (not "X vs rest", whose classes were others)."""
+    set, in its order) and the classes as loaded."""
     train, test = problem.train, problem.test
-    if (test is not None and test.n > 0) or train.description.endswith("vs rest (0)"):
+    if (test is not None and test.n > 0) or not classes_as_loaded(problem):
         return None
     return SourceRows(train, np.arange(train.n, dtype=np.intp), np.arange(0, dtype=np.intp))
 
