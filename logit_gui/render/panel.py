@@ -197,6 +197,35 @@ class PanelItem(pg.GraphicsLayout):
         """New data or a new plane."""
         self.view = view
 
+    def wrap_labels(self, *labels) -> None:
+        """These label rows (legends, notes) wrap to the panel's width and never make the
+        panel wider: many classes or a race's many entries take two lines, not the
+        neighbouring panel's room."""
+        if not hasattr(self, "_wrapped"):
+            self._wrapped = []
+        for lab in labels:
+            original = lab.updateMin
+
+            def update_min(original=original, lab=lab):
+                original()
+                lab.setMinimumWidth(10)  # the text wraps: its width is the panel's, not the text's
+
+            lab.updateMin = update_min
+            self._wrapped.append(lab)
+        self._wrap_now()
+
+    def _wrap_now(self) -> None:
+        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
+        for lab in getattr(self, "_wrapped", ()):
+            if abs(lab.item.textWidth() - width) > 1:
+                lab.item.setTextWidth(width)
+                lab.updateMin()
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        if hasattr(self, "_wrapped") and hasattr(self, "theme"):
+            self._wrap_now()
+
     def draw(self, history, frame, data) -> None:
         """Show ``data`` (what the spec's ``compute`` returned for ``frame``)."""
         self.history, self.frame = history, frame

@@ -158,6 +158,7 @@ class LandscapeData:
     error: float                 # max |grid − J| measured on the check nodes (0 when exact)
     bins: int                    # merged samples used (n when exact)
     z_range: tuple               # (J_min, J_max) on the grid
+    race: tuple = ()             # ((label, (N, 2) path), ...): an optimizer race's whole paths, projected
 
 
 # ----------------------------------------------------------------------
@@ -569,6 +570,10 @@ def compute(view: View, history, frame: Frame, options: LandscapeOptions) -> Lan
     reach = np.maximum(2.0 * (pts.max(axis=0) - pts.min(axis=0)), 2.0 * units)
     low = _slice_minimum(problem, newest, k, ix, iy, reach) if newest.shape == theta.shape else None
     extra = [current[None, :]] + ([low[None, :]] if low is not None else [])
+    race = ()
+    if getattr(view, "race", None) is not None and options.path:  # a race's paths, each from the common start to its end
+        race = tuple((e.label, _path(e.history, k, ix, iy, math.inf)[0]) for e in view.race.entries)
+        extra += [p for _, p in race if p.shape[0]]
     x0, x1, y0, y1 = _extent(np.vstack([pts, *extra]), units)
     xs = np.linspace(x0, x1, GRID)
     ys = np.linspace(y0, y1, GRID)
@@ -596,7 +601,7 @@ def compute(view: View, history, frame: Frame, options: LandscapeOptions) -> Lan
     return LandscapeData(
         True, "", k, ix, iy, labels, xs, ys, Z, fill, levels, level_pos, segments, (x0, x1, y0, y1),
         path, ks[so_far] if options.path else np.empty(0), Js[so_far] if options.path else np.empty(0),
-        current, float(obj.value(flat)), arrow, grad, overlay, exact, error, bins, (zmin, zmax),
+        current, float(obj.value(flat)), arrow, grad, overlay, exact, error, bins, (zmin, zmax), race,
     )
 
 

@@ -42,6 +42,7 @@ class ConfusionItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.caption = self.addLabel("", row=0, col=0, colspan=2, justify="left")
+        self.wrap_labels(self.caption)
         self.plot = self.addPlot(row=1, col=0)
         plot = self.plot
         style_plot(plot, t, left="true class", bottom="predicted class")

@@ -50,6 +50,7 @@ class CrossEntropyItem(PanelItem):
         self.loss_plot = self.addPlot(row=1, col=0)
         self.sig_plot = self.addPlot(row=1, col=1)
         self.details = self.addLabel("", row=2, col=0, colspan=2, justify="left")
+        self.wrap_labels(self.legend, self.details)
         # the loss plot gets the wider column (its naive view spans |z| ≤ 10⁴)
         self.layout.setColumnStretchFactor(0, 3)
         self.layout.setColumnStretchFactor(1, 2)

@@ -56,6 +56,7 @@ class CurvatureItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.legend)
         self.plot = self.addPlot(row=1, col=0)
         self.kplot = self.addPlot(row=2, col=0)
         style_plot(self.plot, t, left="λ of ∇²J", bottom="")

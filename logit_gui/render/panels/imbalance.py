@@ -72,6 +72,7 @@ class ImbalanceItem(PanelItem):
             self.bars.addItem(a, ignoreBounds=True)
             self.alpha_text.append(a)
         self.scores = self.addLabel("", row=2, col=0, colspan=2, justify="left")
+        self.wrap_labels(self.legend, self.scores)
         self.layout.setColumnStretchFactor(0, 3)
         self.layout.setColumnStretchFactor(1, 2)
         self._key = None

@@ -186,6 +186,7 @@ class LandscapeItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.legend)
         self.box = _ClickBox(self._clicked, enableMenu=False)
         self.plot = self.addPlot(row=1, col=0, viewBox=self.box)
         plot = self.plot
@@ -233,6 +234,8 @@ class LandscapeItem(PanelItem):
         plot.addItem(self.step_arrow, ignoreBounds=True)
         # the path and the descent direction
         self.path = PathTrace(plot, t, t.path_color, z=20.0)
+        self._plot_for_race = plot
+        self.racers: list = []   # one PathTrace per optimizer of a race (a pool, reused)
         self.arrow = Arrow(pen(t, t.descent_color, 2.6), t.px(14), brush(t.descent_color),
                            halo_pen=pen(t, t.background, 6.0))
         self.arrow.setZValue(30)
@@ -300,6 +303,7 @@ class LandscapeItem(PanelItem):
         _set_pairs(self.lines, data.segments)
         self._set_ticks(data)
         self.path.set_path(data.path, data.current)
+        self._set_race(data)
         self.arrow.set_points(*(data.arrow if data.arrow is not None else (None, None)))
         ov = data.overlay
         _set_pairs(self.model_lines, ov.model_segs if ov is not None else np.empty((0, 2)))
@@ -312,6 +316,21 @@ class LandscapeItem(PanelItem):
         for item in (self.model_lines, self.ellipse, self.box_curve, self.ray, self.trials, self.step_arrow):
             item.setVisible(ov is not None)
         self._set_legend(self._legend_for(data))
+
+    def _set_race(self, data) -> None:
+        """An optimizer race: every racer's whole path from the common start, in its colour."""
+        t = self.theme
+        while len(self.racers) < len(data.race):
+            i = len(self.racers)
+            self.racers.append(PathTrace(self._plot_for_race, t, t.race_color(i), z=18.0 - 0.5 * i))
+        for i, trace in enumerate(self.racers):
+            if i < len(data.race):
+                pts = data.race[i][1]
+                trace.set_path(pts, pts[-1] if pts.shape[0] else None)
+                trace.setVisible(True)
+            else:
+                trace.set_path(np.empty((0, 2)))
+                trace.setVisible(False)
 
     def _set_ticks(self, data) -> None:
         """The colour bar's ticks: J at every third level from the lowest, and the maximum."""
@@ -329,6 +348,7 @@ class LandscapeItem(PanelItem):
     def _legend_for(self, data) -> str:
         t = self.theme
         entries = [("━●", t.path_color, "path,&nbsp;θₖ"), ("➜", t.descent_color, "−∇J")]
+        entries += [("━●", t.race_color(i), _unbroken(html.escape(label))) for i, (label, _) in enumerate(data.race)]
         ov = data.overlay
         if ov is not None:
             # lines break between entries only (no-break spaces and hyphens inside one)

@@ -83,6 +83,7 @@ class MseItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, colspan=2, justify="left")
+        self.wrap_labels(self.legend)
         # each landscape's title: a label row of its own (a PlotItem's title row is 30 px, whatever the font)
         self.ce_title = self.addLabel("", row=1, col=0)
         self.mse_title = self.addLabel("", row=1, col=1)

@@ -39,6 +39,7 @@ class OvrItem(PanelItem):
         self.ovr_plot = self.addPlot(row=2, col=0)
         self.soft_plot = self.addPlot(row=2, col=1)
         self.note = self.addLabel("", row=3, col=0, colspan=2, justify="left")
+        self.wrap_labels(self.legend, self.note)
         self.plots = (self.ovr_plot, self.soft_plot)
         self.images, self.samples = [], []
         for plot in self.plots:

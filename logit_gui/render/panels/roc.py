@@ -79,6 +79,7 @@ class CurvesItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.legend)
         self.box = ClickBox()
         self.plot = self.addPlot(row=1, col=0, viewBox=self.box)
         style_plot(self.plot, t, left=self.Y_LABEL, bottom=self.X_LABEL)

@@ -26,6 +26,7 @@ class SigmoidItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.info = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.info)
         self.plot = self.addPlot(row=1, col=0)
         plot = self.plot
         style_plot(plot, t, left="σ(z)", bottom="logit z = wᵀφ(x) + b")

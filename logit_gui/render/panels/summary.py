@@ -41,6 +41,7 @@ class SummaryItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.header = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.header)
         self.box = self.addViewBox(row=1, col=0)
         box = self.box
         box.setMouseEnabled(x=False, y=False)
