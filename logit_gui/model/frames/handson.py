@@ -54,13 +54,14 @@ SLOPE_OFFSET = 0.2
 class HandsOnOptions:
     feature: int = field(default=1, metadata={
         "label": "along", "range": (0, 9999),
-        "tip": "The 1-D view's input x: 1 … d is the model's feature j (x₁, x₂, …, then the polynomial terms),\n"
-               "in input units, with the other features at their training mean; dragging changes only w_j and\n"
-               "the intercept b. 0: the first principal direction of the training features (centred); dragging\n"
-               "changes the weights along that direction and b. The axis label names it."})
+        "tip": "The 1-D view's input x: 1 … d is the model's feature j (x₁, x₂, …, then the polynomial\n"
+               "terms), in input units, with the other features at their training mean; dragging changes\n"
+               "only w_j and the intercept b. 0: the first principal direction of the training features\n"
+               "(centred); dragging changes the weights along that direction and b. The axis label names it."})
     loss: bool = field(default=True, metadata={
-        "label": "loss plot", "tip": "Below the sigmoid: each sample's cross-entropy −log p(yᵢ | xᵢ) against x, with the\n"
-                                     "two branches −log σ(z) (y = 1) and −log σ(−z) (y = 0) along the line."})
+        "label": "loss plot",
+        "tip": "Below the sigmoid: each sample's cross-entropy −log p(yᵢ | xᵢ) against x, with the two\n"
+               "branches −log σ(z) (y = 1) and −log σ(−z) (y = 0) along the line."})
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,7 +158,8 @@ def line_for(view: View, feature: int) -> Line:
     lo, hi = (float(np.min(x)), float(np.max(x))) if x.size else (-1.0, 1.0)
     span = hi - lo if hi > lo else max(1.0, abs(hi))
     x_range = (lo - 0.08 * span, hi + 0.08 * span)
-    line = Line(u, alpha, beta, mean, index, label, about, name, x, np.asarray(view.problem.train.y)[rows], rows, x_range)
+    y = np.asarray(view.problem.train.y)[rows]
+    line = Line(u, alpha, beta, mean, index, label, about, name, x, y, rows, x_range)
     cache[j] = line
     return line
 

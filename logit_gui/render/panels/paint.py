@@ -16,13 +16,12 @@ import weakref
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtWidgets import QGraphicsItem
 
 from logit_gui.model.frames import paint as frames
 from logit_gui.model.requests import AddSample, DeleteSample, MoveSample
 
 from ..markers import Scatter
-from ..panel import PanelItem, PanelSpec, brush, color, font, pen, register, set_label, style_plot
+from ..panel import PanelItem, PanelSpec, brush, pen, register, set_label, style_plot
 from .boundary import HeatmapItem
 
 __all__ = ["PaintItem", "SPEC", "HIT_PX"]
