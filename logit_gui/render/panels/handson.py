@@ -59,6 +59,7 @@ class HandsOnItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.info = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.info)
         self.sig_plot = self.addPlot(row=1, col=0)
         self.loss_plot = self.addPlot(row=2, col=0)
         self.layout.setRowStretchFactor(1, 3)

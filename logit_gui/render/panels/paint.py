@@ -84,6 +84,7 @@ class PaintItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.legend)
         self.box = _PaintBox(self, enableMenu=False)
         self.plot = self.addPlot(row=1, col=0, viewBox=self.box)
         plot = self.plot
@@ -192,22 +193,6 @@ class PaintItem(PanelItem):
         if line:
             text += f"<br><span style='color:{t.muted};font-size:{t.css_pt(-1)}'>{line}</span>"
         self.legend.setText(text)
-        self.legend.item.setTextWidth(-1)
-        self._wrap_legend()
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
-            self._wrap_legend()
-
-    def _wrap_legend(self) -> None:
-        """Wrap the header to the panel's width (it never makes the panel wider)."""
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        item = self.legend.item
-        if abs(item.textWidth() - width) > 1:
-            item.setTextWidth(width)
-            self.legend.updateMin()
-        self.legend.setMinimumWidth(10)
 
     # ------------------------------------------------------------------
     # the mouse (scene positions; the view box calls these, and so can a test)
