@@ -149,3 +149,14 @@ def test_the_cursor_follows_the_newest_or_stays_on_its_iteration_through_thinnin
     cur.seek(h, len(h) - 1)
     assert cur.follow
     assert isinstance(h, History)
+
+
+def test_the_frame_gives_the_balanced_accuracy_of_the_training_data():
+    from sklearn.metrics import balanced_accuracy_score
+
+    s = Settings(DataSettings(source="blobs", n=300, imbalance=8.0, noise=1.0, degree=1, test_fraction=0.0))
+    built, h, view, frame = _scene(s, iterations=5)
+    it = frame.iterate
+    P = predict_proba(view.kind, it.coef, it.intercept, built.problem.features(built.problem.train.X))
+    pred = P.argmax(axis=1)
+    assert frame.train_bal_acc == pytest.approx(balanced_accuracy_score(built.problem.train.y, pred))

@@ -650,6 +650,7 @@ class Controller(QObject):
             "grad_norm": it.grad_norm,
             "step_size": it.step_size,
             "train_acc": self.frame.train_acc,
+            "train_bal_acc": self.frame.train_bal_acc,
             "test_acc": self.frame.test_acc,
             "status": status,  # a RunStatus: the chip renders it, nothing parses it back
             "method": it.method,

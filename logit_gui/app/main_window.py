@@ -375,7 +375,8 @@ class MainWindow(QMainWindow):
             "k": "Iteration k of the iterate shown.",
             "objective": "Objective J(θ) on the training data (and on the test data).",
             "grad": "‖∇J(θ)‖∞, the largest gradient component (the stopping criterion).",
-            "acc": "Accuracy: fraction of samples with argmax_k p_k = true class (train / test).",
+            "acc": "Accuracy: fraction of samples with argmax_k p_k = true class (train / test);\n"
+                   "bal.: balanced accuracy, the mean of the per-class recalls (shown where it differs).",
             "step": "Step size actually taken to reach this iterate (learning rate or line-search step).",
         }
         mono = QFont(WINDOW.mono_family)
@@ -494,6 +495,9 @@ class MainWindow(QMainWindow):
         put(f["objective"], obj)
         put(f["grad"], f"‖∇J‖∞ = {s['grad_norm']:.3g}")
         acc = f"acc {100 * s['train_acc']:.1f}%"
+        bal = s.get("train_bal_acc")
+        if bal is not None and math.isfinite(bal) and abs(bal - s["train_acc"]) >= 0.0005:
+            acc += f" (bal. {100 * bal:.1f}%)"  # differs from accuracy when the classes are imbalanced
         if s["test_acc"] is not None:
             acc += f" / test {100 * s['test_acc']:.1f}%"
         put(f["acc"], acc)

@@ -199,6 +199,7 @@ class Frame:
     p1: np.ndarray             # sigmoid-panel samples: P(class 1) (binary) or p_true
     train_wrong: np.ndarray    # drawn training samples: misclassified (bool)
     test_wrong: np.ndarray     # drawn test samples: misclassified (bool)
+    train_bal_acc: float = float("nan")  # balanced accuracy: the mean of the per-class recalls
 
 
 def _logit(p):
@@ -233,6 +234,8 @@ def make_frame(view: View, it: Iterate) -> Frame:
         pred = _predict(Ptr)
         P = Ptr[idx]
     train_acc = float(np.mean(pred == ytr))
+    recalls = [np.mean(pred[ytr == k] == k) for k in range(len(view.classes)) if np.any(ytr == k)]
+    train_bal_acc = float(np.mean(recalls)) if recalls else float("nan")
     test_acc = None
     test_wrong = np.zeros(view.test_y.size, dtype=bool)
     if view.test_features is not None:
@@ -251,6 +254,6 @@ def make_frame(view: View, it: Iterate) -> Frame:
         z = _logit(p_true)  # softmax: z_y − logsumexp of the others
         p1 = p_true
     return Frame(
-        iterate=it, grid_P=Pg, train_acc=train_acc, test_acc=test_acc,
+        iterate=it, grid_P=Pg, train_acc=train_acc, test_acc=test_acc, train_bal_acc=train_bal_acc,
         z=z, p_true=p_true, p1=p1, train_wrong=train_wrong, test_wrong=test_wrong,
     )
