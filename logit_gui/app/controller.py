@@ -31,6 +31,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from logit_gui.core.errors import LogitError
 
 from logit_gui.model.frames import Frame, View, make_frame, make_view
+from logit_gui.model.frames.base import source_rows
 from logit_gui.model.cursor import Cursor
 from logit_gui.model.history import History
 from logit_gui.model.run import Run
@@ -123,7 +124,8 @@ class Controller(QObject):
         settings = settings or self.settings
         source, dataset = self._dataset(settings.data)
         problem = self._problem(dataset, settings.data, settings.model)
-        view = make_view(problem, settings.data.view_features, grid=self.grid)
+        view = make_view(problem, settings.data.view_features, grid=self.grid,
+                         source=source_rows(source, dataset, settings.data.test_fraction, settings.data.seed))
         run = self._new_run(problem, settings.optimizer, settings.run)
         self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
         self.source_dataset = source
@@ -205,7 +207,9 @@ class Controller(QObject):
             else:
                 source, dataset = self._dataset(settings.data)
             problem = self._problem(dataset, settings.data, settings.model)
-            view = make_view(problem, settings.data.view_features, grid=self.grid)
+            d = settings.data
+            view = make_view(problem, d.view_features, grid=self.grid,
+                             source=source_rows(source, dataset, d.test_fraction, d.seed))
             result, error = (settings, source, dataset, problem, view), ""
         except LogitError as e:
             result, error = None, str(e)
@@ -443,11 +447,15 @@ class Controller(QObject):
             return False
         try:
             source = apply_edit(self.source_dataset, edit)
-            d = dataclasses.replace(self.settings.data, source=PAINTED, path=None, view_features=None)
+            # painted data train on every sample: a test split would re-deal the samples at each click
+            split_dropped = self.settings.data.test_fraction > 0
+            d = dataclasses.replace(self.settings.data, source=PAINTED, path=None, view_features=None,
+                                    test_fraction=0.0)
             settings = dataclasses.replace(self.settings, data=d)
             dataset = pipeline.to_task(source, d)
             problem = self._problem(dataset, d, settings.model)
-            view = make_view(problem, None, grid=self.grid)
+            view = make_view(problem, None, grid=self.grid,
+                             source=source_rows(source, dataset, d.test_fraction, d.seed))
             obj = problem.objective
             it = self.current_iterate
             theta0 = obj.join(it.coef, it.intercept) if it is not None and it.coef.shape == (obj.m, obj.d) else None
@@ -461,6 +469,9 @@ class Controller(QObject):
         self.viewChanged.emit(view)
         self._install(run, play=playing)
         self.dataApplied.emit(True, source)
+        if split_dropped:
+            self.message.emit("painting: every sample now trains (no test split; it would re-deal the "
+                              "samples at each click)", "info")
         return True
 
     def start_race(self, methods, max_iter: int | None = None) -> None:

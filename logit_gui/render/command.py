@@ -251,7 +251,11 @@ def run(args, train_settings) -> int:
     scale = args.scale if fmt in ("png", "gif", "mp4") else 1.0
     w, h = args.size or panel_size(len(ids))
     theme = get_theme(args.theme, presentation=args.presentation, scale=scale)
-    view = make_view(built.problem, settings.data.view_features)
+    from logit_gui.model.frames.base import source_rows
+
+    d = settings.data
+    view = make_view(built.problem, d.view_features,
+                     source=source_rows(built.source, built.dataset, d.test_fraction, d.seed))
     if racers:
         import dataclasses
 
