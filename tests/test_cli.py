@@ -87,9 +87,14 @@ def test_softmax_and_ovr_shapes(tmp_path, capsys):
 
 
 def test_tol_zero_runs_exactly_max_iter(tmp_path, capsys):
+    """--tol 0: exactly --max-iter iterations while the method still makes progress (gd with a
+    small step does for thousands); Newton, which reaches machine precision in about ten, stops
+    as "stalled" instead of spinning (the numerics issue's rule)."""
     path, _, _ = _blob_csv(tmp_path)
-    r = _json(capsys, "--csv", path, "--optimizer", "newton", "--l2", "1", "--tol", "0", "--max-iter", "17")
+    r = _json(capsys, "--csv", path, "--optimizer", "gd", "--lr", "0.05", "--l2", "1", "--tol", "0", "--max-iter", "17")
     assert r["iterations"] == 17 and r["status"] == "max_iter"
+    r = _json(capsys, "--csv", path, "--optimizer", "newton", "--l2", "1", "--tol", "0", "--max-iter", "500")
+    assert r["iterations"] < 50 and r["status"] == "stalled" and r["warnings"]
 
 
 def test_target_by_name_and_index(tmp_path, capsys):
