@@ -218,8 +218,9 @@ def main():
     ap.add_argument("--only", choices=["gd", "second-order", "accuracy", "scaling"])
     ap.add_argument("--n", type=int, nargs="+", help="(a) only these sample counts")
     ap.add_argument("--d", type=int, nargs="+", help="(a) only these dimensions")
+    ap.add_argument("--repeats", type=int, help="(a) pairs of runs (default 5; --quick: 1)")
     args = ap.parse_args()
-    repeats = 1 if args.quick else 5
+    repeats = args.repeats or (1 if args.quick else 5)
     if args.only in (None, "gd"):
         sizes = [1000, 10000, 100000] if args.quick else [1000, 10000, 100000, 1000000]
         if args.n:
