@@ -93,11 +93,18 @@ def test_train_and_render_read_and_write_the_same_session_files(tmp_path, capsys
     assert rc == 2 and "no such file" in err
 
 
-@pytest.mark.parametrize("scenario", ["1-gd-vs-newton", "4-digits-9-vs-rest", "7-why-not-squared-error"])
-def test_bundled_scenarios_train_and_render_headless(tmp_path, capsys, qapp, scenario):
+def _scenario_files():
     from logit_gui.model.scenarios import SCENARIO_DIR
 
-    path = str(SCENARIO_DIR / f"{scenario}.logit.json")
+    return sorted(p.name for p in SCENARIO_DIR.glob("*.logit.json"))
+
+
+@pytest.mark.parametrize("scenario", _scenario_files())
+def test_bundled_scenarios_train_and_render_headless(tmp_path, capsys, qapp, scenario):
+    """Every bundled scenario runs 50 iterations and renders the panels it shows."""
+    from logit_gui.model.scenarios import SCENARIO_DIR
+
+    path = str(SCENARIO_DIR / scenario)
     assert main(["render", "--session", path, "--iterations", "50", "--out", str(tmp_path / "s.png")]) == 0
     assert (tmp_path / "s.png").stat().st_size > 10_000
 
