@@ -470,3 +470,12 @@ def test_a_character_device_as_input_is_one_line(capsys):
     _one_line(rc, err, "/dev/zero: a character device, not a CSV file")
     rc, _, err = _train(capsys, "--npz", "/dev/zero")
     _one_line(rc, err, "/dev/zero: a character device")
+
+
+def test_the_text_summary_of_gd_lipschitz_gives_l_and_the_step(capsys):
+    """Issue 'Trustworthy anywhere' §4: the train text summary omitted L for gd-lipschitz."""
+    assert main(["train", "--dataset", "moons", "--optimizer", "gd-lipschitz", "--max-iter", "20"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("Lipschitz constant"))
+    L = float(line.split("L = ")[1].split(",")[0])
+    assert L > 0 and f"1/L = {1.0 / L:.6g}" in line

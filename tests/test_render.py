@@ -159,3 +159,11 @@ def test_a_list_of_panels_is_one_figure(tmp_path, qapp):
     out = tmp_path / "two.png"
     assert main(["render", "--panel", "loss,sigmoid", "--iterations", "5", "--out", str(out)]) == 0
     assert _image(out).shape[:2] == (800, 1400)
+
+
+def test_an_unwritable_place_is_reported_before_training(capsys, tmp_path):
+    """/proc takes no new files, for root too: one line naming the path, exit 2, nothing trained."""
+    rc = main(["render", "--iterations", "5", "--out", "/proc/logit-gui-figure.png"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2 and len(err.splitlines()) == 1 and "/proc/logit-gui-figure.png" in err
+    assert "Traceback" not in err and "internal error" not in err
