@@ -463,6 +463,12 @@ def main(argv=None) -> int:
             return 130
     from .core.errors import LogitError
 
+    if argv and argv[0] == "render":
+        # as the app does (before NumPy loads its BLAS): small Hessians and many small products
+        # are slower on two busy threads than on one
+        from .app import leave_a_core_for_the_display
+
+        leave_a_core_for_the_display()
     try:
         parser = _build_parser()
         args = parser.parse_args(argv)
