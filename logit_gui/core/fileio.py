@@ -43,6 +43,7 @@ never left behind.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -50,7 +51,7 @@ import tempfile
 
 from .errors import OutputError
 
-__all__ = ["check_output", "write_output", "OutputError"]
+__all__ = ["check_output", "write_output", "output_file", "OutputError", "describe"]
 
 _REPLACE, _IN_PLACE, _DIRECT = "replace", "in-place", "direct"
 
@@ -73,6 +74,11 @@ def _reason(e: OSError) -> str:
     if e.errno == errno.ENAMETOOLONG:
         return "file name too long"
     return (e.strerror or str(e)).lower() if e.strerror else str(e)
+
+
+def describe(e: OSError) -> str:
+    """An OS error in a few words (no space left on device, permission denied, …)."""
+    return _reason(e)
 
 
 def _error(path: str, what) -> OutputError:
@@ -200,44 +206,68 @@ def _write_into(path: str, target: str, data: bytes, *, truncate: bool, sync: bo
         os.close(fd)
 
 
-def _replace(path: str, real: str, st, data: bytes) -> None:
-    folder = os.path.dirname(real) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        if st is not None and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and _writable_in_place(real):
-            _write_into(path, real, data, truncate=True, sync=True)
-            return
-        raise _error(path, e) from None
-    try:
+def _adopt(tmp: str, st) -> None:
+    """Give the new file ``tmp`` what the old one had (``st``): its mode and, where allowed,
+    its owner; a new file gets 0666 & ~umask, not mkstemp's 0600."""
+    if st is None:
+        os.chmod(tmp, 0o666 & ~_umask())
+        return
+    if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
         try:
-            if st is None:
-                os.fchmod(fd, 0o666 & ~_umask())
-            else:
-                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                    try:
-                        os.fchown(fd, st.st_uid, st.st_gid)
-                    except OSError:
-                        pass  # not allowed (not root): the file becomes ours, as any editor's save does
-                os.fchmod(fd, stat.S_IMODE(st.st_mode))
-            _write_all(fd, data)
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except OSError:
+            pass  # not allowed (not root): the file becomes ours, as any editor's save does
+    os.chmod(tmp, stat.S_IMODE(st.st_mode))
+
+
+def _temporary(path: str, how: str, real: str, st, suffix: str = "") -> tuple[str, str]:
+    """(how, an empty temporary file): beside ``real`` for a replacement (falling back to
+    writing in place where the folder takes no new file but the file may be written), in
+    the system's temporary folder otherwise."""
+    if how == _REPLACE:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=f".tmp{suffix}",
+                                       dir=os.path.dirname(real) or ".")
+            os.close(fd)
+            return how, tmp
+        except OSError as e:
+            if not (st is not None and e.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+                    and _writable_in_place(real)):
+                raise _error(path, e) from None
+            how = _IN_PLACE
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="logit-gui-", suffix=f".tmp{suffix}")
+    except OSError as e:
+        raise OutputError(f"{_shown(path)}: no temporary file could be made ({_reason(e)})") from None
+    os.close(fd)
+    return how, tmp
+
+
+def _commit(path: str, how: str, real: str, st, tmp: str) -> None:
+    """Put the content of ``tmp`` at ``path`` as ``how`` says (replace: rename over it)."""
+    if how != _REPLACE:
+        with open(tmp, "rb") as f:
+            data = f.read()
+        _write_into(path, real, data, truncate=how == _IN_PLACE, sync=how == _IN_PLACE)
+        return
+    try:
+        _adopt(tmp, st)
+        fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
             os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, real)
     except OSError as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise _error(path, e) from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_folder(folder)
+    _fsync_folder(os.path.dirname(real) or ".")
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def check_output(path: str) -> None:
@@ -256,4 +286,34 @@ def write_output(path: str, data: bytes | str) -> None:
     elif how == _IN_PLACE:
         _write_into(path, target, data, truncate=True, sync=True)
     else:
-        _replace(path, target, st, data)
+        how, tmp = _temporary(path, how, target, st)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            _commit(path, how, target, st, tmp)
+        except OSError as e:
+            raise _error(path, e) from None
+        finally:
+            if os.path.lexists(tmp):
+                _unlink(tmp)
+
+
+@contextlib.contextmanager
+def output_file(path: str, suffix: str = ""):
+    """A temporary file's name for ``path``'s new content, for a writer that writes by name
+    (an encoder; ``suffix`` tells it the format). When the block ends without an exception
+    the content is put at ``path`` by :func:`write_output`'s rules (a regular file replaced
+    atomically, keeping its mode; a symlink's target; a device or FIFO written directly);
+    otherwise, or if that fails, the temporary file is removed and ``path`` is untouched.
+    OutputError, naming ``path``, when it cannot be written."""
+    how, real, st = _plan(path, probe=True)
+    how, tmp = _temporary(path, how, real, st, suffix)
+    try:
+        yield tmp
+        _commit(path, how, real, st, tmp)
+    finally:
+        if os.path.lexists(tmp):
+            _unlink(tmp)

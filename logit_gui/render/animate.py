@@ -47,14 +47,13 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 
 import numpy as np
 
 from logit_gui.core.errors import LogitError, OutputError
+from logit_gui.core.fileio import describe, output_file
 
 __all__ = ["FORMATS", "MAX_FRAMES", "MAX_GIF_PIXELS", "MAX_FPS", "MAX_GIF_FPS", "DEFAULT_FPS", "VIDEO_EXTRA",
            "AnimationError", "AnimationCancelled", "FrameRange", "FramePlan", "parse_frames", "frame_count",
@@ -268,110 +267,7 @@ def frame_size(width: int, height: int, fmt: str | None) -> tuple[int, int]:
 # ----------------------------------------------------------------------
 # the file: a temporary in the target's folder, renamed at the end
 # ----------------------------------------------------------------------
-def _reason(e: OSError) -> str:
-    import errno
-
-    if e.errno == errno.ENOSPC:
-        return "no space left on device"
-    if e.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if e.errno == errno.EROFS:
-        return "read-only file system"
-    text = e.strerror or str(e)
-    return text[:1].lower() + text[1:]
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _fsync(path: str, directory: bool = False) -> None:
-    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        if directory:
-            return
-        raise
-    try:
-        os.fsync(fd)
-    except OSError:
-        if not directory:
-            raise
-    finally:
-        os.close(fd)
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-@contextlib.contextmanager
-def output_file(path: str, suffix: str = ""):
-    """A temporary file name for ``path``'s new content (ending in ``suffix``, so an
-    encoder can tell the format), committed when the block ends without an exception
-    (see the module's docstring); OutputError, naming ``path``, when it cannot be."""
-    from logit_gui.core.fileio import check_output, write_output
-
-    check_output(path)
-    try:
-        st = os.stat(path)  # through symlinks
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        raise OutputError(f"{path}: {_reason(e)}") from None
-    real = os.path.realpath(path)
-    rename = st is None or (stat.S_ISREG(st.st_mode) and st.st_nlink == 1)
-    tmp = None
-    if rename:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=f".tmp{suffix}",
-                                       dir=os.path.dirname(real) or ".")
-        except OSError as e:
-            if st is None:
-                raise OutputError(f"{path}: {_reason(e)}") from None
-            rename = False  # the folder takes no new file, the file itself may be written
-    if tmp is None:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix="logit-gui-", suffix=f".tmp{suffix}")
-        except OSError as e:
-            raise OutputError(f"{path}: no temporary file could be made ({_reason(e)})") from None
-    os.close(fd)
-    try:
-        yield tmp
-        if rename:
-            try:
-                if st is None:
-                    os.chmod(tmp, 0o666 & ~_umask())
-                else:
-                    if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                        with contextlib.suppress(OSError):
-                            os.chown(tmp, st.st_uid, st.st_gid)
-                    os.chmod(tmp, stat.S_IMODE(st.st_mode))
-                _fsync(tmp)
-                os.replace(tmp, real)
-            except OSError as e:
-                raise OutputError(f"{path}: {_reason(e)}") from None
-            _fsync(os.path.dirname(real) or ".", directory=True)
-        else:
-            with open(tmp, "rb") as f:
-                data = f.read()
-            write_output(path, data)
-    finally:
-        if os.path.lexists(tmp):
-            _unlink(tmp)
+_reason = describe  # the file is core/fileio's output_file: a temporary file, committed at the end
 
 
 # ----------------------------------------------------------------------

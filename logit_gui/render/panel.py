@@ -197,34 +197,41 @@ class PanelItem(pg.GraphicsLayout):
         """New data or a new plane."""
         self.view = view
 
-    def wrap_labels(self, *labels) -> None:
-        """These label rows (legends, notes) wrap to the panel's width and never make the
-        panel wider: many classes or a race's many entries take two lines, not the
-        neighbouring panel's room."""
+    def wrap_labels(self, *labels, fraction: float = 1.0) -> None:
+        """These label rows (legends, notes, titles) wrap to ``fraction`` of the panel's width
+        and never make the panel wider: many classes or a race's many entries take two
+        lines, not the neighbouring panel's room. A text that fits keeps its own width (a
+        centred title stays centred). New text (``setText``) and a resized panel re-wrap."""
         if not hasattr(self, "_wrapped"):
             self._wrapped = []
         for lab in labels:
-            original = lab.updateMin
+            measure = lab.updateMin  # LabelItem's: the minimum size from the text's
 
-            def update_min(original=original, lab=lab):
-                original()
-                lab.setMinimumWidth(10)  # the text wraps: its width is the panel's, not the text's
+            def update_min(measure=measure, lab=lab):
+                lab.item.setTextWidth(-1)  # new text: measured at its own width first
+                measure()
+                self._fit_label(lab, measure, fraction)
 
             lab.updateMin = update_min
-            self._wrapped.append(lab)
-        self._wrap_now()
+            self._wrapped.append((lab, measure, fraction))
+            self._fit_label(lab, measure, fraction)
 
-    def _wrap_now(self) -> None:
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        for lab in getattr(self, "_wrapped", ()):
-            if abs(lab.item.textWidth() - width) > 1:
-                lab.item.setTextWidth(width)
-                lab.updateMin()
+    def _fit_label(self, lab, measure, fraction: float) -> None:
+        width = max(50.0, fraction * (self.geometry().width() - 2 * self.theme.px(8)))
+        item = lab.item
+        natural = item.textWidth() < 0
+        if not (natural and item.boundingRect().width() <= width) and abs(item.textWidth() - width) > 1:
+            item.setTextWidth(width)
+            measure()
+        lab.setMinimumWidth(10)  # the text wraps: its width is the panel's, not the text's
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt API
         super().resizeEvent(ev)
-        if hasattr(self, "_wrapped") and hasattr(self, "theme"):
-            self._wrap_now()
+        for lab, measure, fraction in getattr(self, "_wrapped", ()):
+            if lab.item.textWidth() >= 0 or lab.item.boundingRect().width() > fraction * self.geometry().width():
+                lab.item.setTextWidth(-1)  # re-measure at the new width
+                measure()
+            self._fit_label(lab, measure, fraction)
 
     def draw(self, history, frame, data) -> None:
         """Show ``data`` (what the spec's ``compute`` returned for ``frame``)."""

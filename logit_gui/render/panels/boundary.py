@@ -48,6 +48,7 @@ class BoundaryItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.legend)
         self.plot = self.addPlot(row=1, col=0)
         plot = self.plot
         style_plot(plot, t, left="x2", bottom="x1")
@@ -148,22 +149,6 @@ class BoundaryItem(PanelItem):
     def _set_legend(self, entries) -> None:
         self._legend_text = self.legend_html(entries)
         self.legend.setText(self._legend_text)
-        self.legend.item.setTextWidth(-1)
-        self._wrap_legend()
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
-            self._wrap_legend()
-
-    def _wrap_legend(self) -> None:
-        """Wrap the legend to the panel's width (many classes take two lines, never get cut)."""
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        item = self.legend.item
-        if abs(item.textWidth() - width) > 1:
-            item.setTextWidth(width)
-            self.legend.updateMin()
-        self.legend.setMinimumWidth(10)  # the text wraps: it never makes the panel wider
 
     def update_data(self, data: frames.BoundaryData) -> None:
         if self.view is None:

@@ -21,7 +21,7 @@ from PySide6.QtCore import QRectF
 from logit_gui.model.frames import confusion as frames
 
 from ..panel import PanelItem, PanelSpec, cache, color, font, register, style_plot
-from .roc import fmt, wrap_label
+from .roc import fmt
 
 __all__ = ["ConfusionItem", "SPEC"]
 
@@ -152,11 +152,6 @@ class ConfusionItem(PanelItem):
                 self.rates[n].setFont(fr)
                 self.rates[n].setVisible(rates)
 
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "caption"):  # Qt resizes the layout while it is being built
-            wrap_label(self, self.caption)
-
     # ------------------------------------------------------------------
     def update_data(self, data: frames.ConfusionData) -> None:
         if self.view is None:
@@ -183,8 +178,6 @@ class ConfusionItem(PanelItem):
         if texts != self._texts:
             self._texts = texts
             self.caption.setText(texts[0])
-            self.caption.item.setTextWidth(-1)
-            wrap_label(self, self.caption)
             self.metrics.setText(texts[1])
 
     def _caption(self, data) -> str:

@@ -283,7 +283,6 @@ class CrossEntropyItem(PanelItem):
         self.rings[0].setData([data.on_loss[0][j]], [data.on_loss[1][j]])
         self.rings[1].setData([data.on_sig[0][j]], [data.on_sig[1][j]])
         self.details.setText(self.details_html(j))
-        self._wrap(self.details)
 
     def details_html(self, j: int) -> str:
         """The text row for drawn sample ``j``: x, z, σ(z), loss, ∂ℓ/∂z and its term of ∇J."""
@@ -329,20 +328,6 @@ class CrossEntropyItem(PanelItem):
                 f"(e<sup>−{zname}</sup> = ∞); here {nv.n_inf + nv.n_nan} of {nv.n} samples, "
                 f"mean {_num(nv.naive_mean)} (stable {_num(nv.stable_mean)})")
         return f"<span style='color:{t.foreground};font-size:{t.css_pt(-1)}'>" + "<br>".join(lines) + "</span>"
-
-    def _wrap(self, label) -> None:
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        item = label.item
-        if abs(item.textWidth() - width) > 1:
-            item.setTextWidth(width)
-            label.updateMin()
-        label.setMinimumWidth(10)
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "details"):
-            self._wrap(self.details)
-            self._wrap(self.legend)
 
     def readout(self, x: float, y: float) -> str:
         return "" if self._data is None else frames.readout(self._data, x)

@@ -115,12 +115,6 @@ class CurvatureItem(PanelItem):
         super().resizeEvent(ev)
         if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
             self._set_ticks()
-            width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-            item = self.legend.item
-            if abs(item.textWidth() - width) > 1:
-                item.setTextWidth(width)
-                self.legend.updateMin()
-            self.legend.setMinimumWidth(10)
 
     def update_data(self, data: frames.CurvatureData) -> None:
         self.shown_data = data

@@ -65,6 +65,7 @@ class FormulaItem(PanelItem):
         self.layout.setRowStretchFactor(6, 1)
         self._plot_on = None
         self.labels = (self.head, self.rule, self.where, self.notes, self.table, self.legend)
+        self.wrap_labels(*self.labels)
         self._texts: dict = {}
         self._data = None
 
@@ -141,28 +142,13 @@ class FormulaItem(PanelItem):
         if self._texts.get(id(label)) == html:
             return
         self._texts[id(label)] = html
-        label.item.setTextWidth(-1)
         label.item.setHtml(html)
         label.setVisible(bool(html))
-        label.updateMin()
-        self._wrap()
-
-    def _wrap(self) -> None:
-        """Wrap each row to the panel's width (long rules take another line, never widen the panel)."""
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        for label in self.labels:
-            item = label.item
-            if item.textWidth() < 0 and item.boundingRect().width() <= width:
-                continue
-            if abs(item.textWidth() - width) > 1:
-                item.setTextWidth(width)
-                label.updateMin()
-            label.setMinimumWidth(10)
+        label.updateMin()  # measured and wrapped (wrap_labels)
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt API
         super().resizeEvent(ev)
         if hasattr(self, "labels"):  # Qt resizes the layout while it is being built
-            self._wrap()
             if self._data is not None:
                 self._show_plot(self._data.history is not None and self._data.history[0].size > 0)
 

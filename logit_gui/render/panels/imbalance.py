@@ -20,7 +20,7 @@ from logit_gui.model.frames import imbalance as frames
 
 from ..markers import Scatter
 from ..panel import PanelItem, PanelSpec, brush, cache, color, font, pen, register, set_label, style_plot
-from .roc import fmt, nobreak, wrap_label
+from .roc import fmt, nobreak
 
 __all__ = ["ImbalanceItem", "SPEC"]
 
@@ -102,11 +102,6 @@ class ImbalanceItem(PanelItem):
         self._key = None
         self._texts = None
 
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
-            wrap_label(self, self.legend)
-
     # ------------------------------------------------------------------
     def update_data(self, data: frames.ImbalanceData) -> None:
         if self.view is None:
@@ -147,8 +142,6 @@ class ImbalanceItem(PanelItem):
         if texts != self._texts:
             self._texts = texts
             self.legend.setText(texts[0])
-            self.legend.item.setTextWidth(-1)
-            wrap_label(self, self.legend)
             self.scores.setText(texts[1])
 
     def _legend(self, data) -> str:

@@ -258,19 +258,6 @@ class LandscapeItem(PanelItem):
         self.shown_data = None
         self._range = None
 
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
-            self._wrap_legend()
-
-    def _wrap_legend(self) -> None:
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        item = self.legend.item
-        if abs(item.textWidth() - width) > 1:
-            item.setTextWidth(width)
-            self.legend.updateMin()
-        self.legend.setMinimumWidth(10)
-
     def update_data(self, data: frames.LandscapeData) -> None:
         self.shown_data = data
         t = self.theme
@@ -375,8 +362,6 @@ class LandscapeItem(PanelItem):
         if text != self._legend_text:
             self._legend_text = text
             self.legend.setText(text)
-            self.legend.item.setTextWidth(-1)
-            self._wrap_legend()
 
     # ------------------------------------------------------------------
     def readout(self, x: float, y: float) -> str:

@@ -23,6 +23,7 @@ class LossItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, justify="left")
+        self.wrap_labels(self.legend)
         self.plot = self.addPlot(row=1, col=0)
         plot = self.plot
         style_plot(plot, t, left="objective J", bottom="iteration k")
@@ -105,20 +106,6 @@ class LossItem(PanelItem):
             entries.append(("┈┈", t.grad_color, "‖∇J‖∞"))
         entries += [("━━", t.race_color(i), label) for i, label in enumerate(racers)]
         self.legend.setText(self.legend_html(entries))
-        self._wrap_legend()
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):
-            self._wrap_legend()
-
-    def _wrap_legend(self) -> None:
-        """A race's legend wraps to the panel's width instead of widening it."""
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        if abs(self.legend.item.textWidth() - width) > 1:
-            self.legend.item.setTextWidth(width)
-            self.legend.updateMin()
-        self.legend.setMinimumWidth(10)
 
     def _update_race(self, data) -> None:
         """An optimizer race's curves: set only when the race (or the x axis, or log y) changed."""

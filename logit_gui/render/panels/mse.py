@@ -83,10 +83,11 @@ class MseItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, colspan=2, justify="left")
-        self.wrap_labels(self.legend)
         # each landscape's title: a label row of its own (a PlotItem's title row is 30 px, whatever the font)
         self.ce_title = self.addLabel("", row=1, col=0)
         self.mse_title = self.addLabel("", row=1, col=1)
+        self.wrap_labels(self.legend)
+        self.wrap_labels(self.ce_title, self.mse_title, fraction=0.45)
         self.ce_plot = self.addPlot(row=2, col=0)
         self.mse_plot = self.addPlot(row=2, col=1)
         self.grad_plot = self.addPlot(row=3, col=0, colspan=2)
@@ -147,7 +148,6 @@ class MseItem(PanelItem):
         entries += [("✚", t.line_color, "shown iterate"), ("◆", t.line_color, "grid minimum"),
                     ("▨", t.warning_color, "non-convex (λ<sub>min</sub> &lt; 0)")]
         self.legend.setText(self.legend_html(entries))
-        self._wrap()
 
     def update_data(self, data: frames.MseData) -> None:
         if self.view is None:
@@ -155,9 +155,7 @@ class MseItem(PanelItem):
         self._data = data
         if data.message:  # the plots are hidden (set_view): the message takes the legend's row
             t = self.theme
-            self.legend.item.setTextWidth(-1)
             self.legend.setText(data.message, color=t.foreground, size=t.css_pt(1))
-            self._wrap()
             return
         for land, image, levels, outline, lam_mask, mn in (
                 (self.ce, data.ce_image, data.ce_levels, data.ce_nonconvex, data.ce_mask, data.ce_min),
@@ -192,33 +190,13 @@ class MseItem(PanelItem):
             self._labels[key] = text
             t = self.theme
             label = self.ce_title if plot is self.ce_plot else self.mse_title
-            label.item.setTextWidth(-1)
             label.setText(text, color=t.foreground, size=t.css_pt(0))
-            self._wrap()
 
     def _label(self, plot, axis: str, text: str) -> None:
         key = (id(plot), axis)
         if self._labels.get(key) != text:
             self._labels[key] = text
             set_label(plot, self.theme, axis, text)
-
-    def _wrap(self) -> None:
-        """Wrap the legend to the panel's width and each title to its plot's half (long text
-        takes another line, never makes the panel wider than its figure)."""
-        full = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        for label, width in ((self.legend, full), (self.ce_title, 0.45 * full), (self.mse_title, 0.45 * full)):
-            item = label.item
-            if item.textWidth() < 0 and item.boundingRect().width() <= width:
-                continue
-            if abs(item.textWidth() - width) > 1:
-                item.setTextWidth(width)
-                label.updateMin()
-            label.setMinimumWidth(10)
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "mse"):  # Qt resizes the layout while it is being built
-            self._wrap()
 
     def readout(self, x: float, y: float) -> str:
         return "" if self._data is None else frames.readout(self._data, x, y)

@@ -40,6 +40,7 @@ class OvrItem(PanelItem):
         self.soft_plot = self.addPlot(row=2, col=1)
         self.note = self.addLabel("", row=3, col=0, colspan=2, justify="left")
         self.wrap_labels(self.legend, self.note)
+        self.wrap_labels(self.ovr_title, self.soft_title, fraction=0.48)
         self.plots = (self.ovr_plot, self.soft_plot)
         self.images, self.samples = [], []
         for plot in self.plots:
@@ -104,7 +105,6 @@ class OvrItem(PanelItem):
             entries += [("■", t.undecided_none, "no model claims"), ("■", t.undecided_many, "several claim"),
                         ("━━", t.foreground, "boundaries z<sub>k</sub> = 0 · softmax borders")]
         self.legend.setText(self.legend_html(entries))
-        self._wrap()
 
     def update_data(self, data: frames.OvrData) -> None:
         if self.view is None:
@@ -146,28 +146,8 @@ class OvrItem(PanelItem):
 
     def _set(self, label, text: str, muted: bool = False, size: float | None = None) -> None:
         t = self.theme
-        label.item.setTextWidth(-1)
         size = (-1 if muted else 0) if size is None else size
         label.setText(text, color=t.muted if muted else t.foreground, size=t.css_pt(size))
-        self._wrap()
-
-    def _wrap(self) -> None:
-        """Wrap the legend and note to the panel's width, each title to its plot's (never wider)."""
-        full = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        for label, width in ((self.legend, full), (self.note, full), (self.ovr_title, 0.48 * full),
-                             (self.soft_title, 0.48 * full)):
-            item = label.item
-            if item.textWidth() < 0 and item.boundingRect().width() <= width:
-                continue
-            if abs(item.textWidth() - width) > 1:
-                item.setTextWidth(width)
-                label.updateMin()
-            label.setMinimumWidth(10)
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "soft_lines"):  # Qt resizes the layout while it is being built
-            self._wrap()
 
     def readout(self, x: float, y: float) -> str:
         if self._data is None or self.view is None:

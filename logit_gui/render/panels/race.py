@@ -21,6 +21,7 @@ class RaceItem(PanelItem):
         super().__init__(theme)
         self.table = self.addLabel("", row=0, col=0, justify="left")
         self.note = self.addLabel("", row=1, col=0, justify="left")
+        self.wrap_labels(self.note)  # the note wraps; the table keeps its columns
         self.layout.setRowStretchFactor(2, 1)
         self._key = None
 
@@ -47,21 +48,6 @@ class RaceItem(PanelItem):
         self.table.setText(f"<table style='color:{t.foreground};font-size:{t.css_pt(1)}'>{''.join(rows)}</table>")
         self.note.setText(f"<span style='color:{t.muted};font-size:{t.css_pt(-1)}'>{html.escape(data.note)}"
                           + (" · ★ first to the tolerance" if data.winner else "") + "</span>")
-        self._wrap()
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "note"):
-            self._wrap()
-
-    def _wrap(self) -> None:
-        """The note wraps to the panel's width; the table keeps its columns."""
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        for label in (self.note,):
-            if abs(label.item.textWidth() - width) > 1:
-                label.item.setTextWidth(width)
-                label.updateMin()
-            label.setMinimumWidth(10)
 
 
 SPEC = register(PanelSpec(

@@ -26,7 +26,7 @@ from logit_gui.model.requests import SetThreshold
 from ..markers import Scatter
 from ..panel import PanelItem, PanelSpec, brush, pen, register, style_plot
 
-__all__ = ["CurvesItem", "RocItem", "ClickBox", "wrap_label", "nobreak", "fmt", "SPEC"]
+__all__ = ["CurvesItem", "RocItem", "ClickBox", "nobreak", "fmt", "SPEC"]
 
 #: classes drawn in their own colour (the data sets have at most 10)
 MAX_CLASSES = 10
@@ -40,17 +40,6 @@ def fmt(v, digits: int = 3) -> str:
 def nobreak(entries) -> list:
     """Legend entries whose text never breaks inside (a wrapped legend breaks between entries)."""
     return [(sym, c, text.replace(" ", "\u00a0").replace("-", "\u2011")) for sym, c, text in entries]
-
-
-def wrap_label(panel: PanelItem, label) -> None:
-    """Wrap a rich-text label row to the panel's width: a long legend takes two lines,
-    never widens the panel nor gets cut."""
-    width = max(50.0, panel.geometry().width() - 2 * panel.theme.px(8))
-    item = label.item
-    if abs(item.textWidth() - width) > 1:
-        item.setTextWidth(width)
-        label.updateMin()
-    label.setMinimumWidth(10)
 
 
 class ClickBox(pg.ViewBox):
@@ -120,11 +109,6 @@ class CurvesItem(PanelItem):
         self.train_points.setData([], [])
         self.test_points.setData([], [])
 
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
-            wrap_label(self, self.legend)
-
     # ------------------------------------------------------------------
     def _colour(self, curve) -> str:
         t = self.theme
@@ -166,8 +150,6 @@ class CurvesItem(PanelItem):
         if text != self._legend_text:
             self._legend_text = text
             self.legend.setText(text)
-            self.legend.item.setTextWidth(-1)
-            wrap_label(self, self.legend)
 
     def _set_guide(self, data) -> None:
         self.guide.setData([0.0, 1.0], [0.0, 1.0])

@@ -74,8 +74,6 @@ class SummaryItem(PanelItem):
         if header != self._header:
             self._header = header
             self.header.setText(header)
-            self.header.item.setTextWidth(-1)
-            self._wrap_header()
         text = self._document(data)
         if text != self._html:
             self._html = text
@@ -193,18 +191,6 @@ class SummaryItem(PanelItem):
         doc.setTextWidth(max(W / s, table))
         self.box.setRange(QRectF(0, 0, W / s, H / s), padding=0.0)
 
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "header"):  # Qt resizes the layout while it is being built
-            self._wrap_header()
-
-    def _wrap_header(self) -> None:
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        item = self.header.item
-        if abs(item.textWidth() - width) > 1:
-            item.setTextWidth(width)
-            self.header.updateMin()
-        self.header.setMinimumWidth(10)
 
 
 SPEC = register(PanelSpec(

@@ -116,6 +116,7 @@ class WeightsItem(PanelItem):
         super().__init__(theme)
         t = theme
         self.legend = self.addLabel("", row=0, col=0, colspan=2, justify="left")
+        self.wrap_labels(self.legend)
         self.plot = self.addPlot(row=1, col=0)
         self.lower = self.addPlot(row=2, col=0)
         plot, lower = self.plot, self.lower
@@ -362,21 +363,6 @@ class WeightsItem(PanelItem):
             text += (f"<br><span style='color:{t.muted};font-size:{t.css_pt(-1)}'>"
                      f"{html.escape(data.note)}</span>")
         self.legend.setText(text)
-        self.legend.item.setTextWidth(-1)
-        self._wrap_legend()
-
-    def resizeEvent(self, ev):  # noqa: N802 - Qt API
-        super().resizeEvent(ev)
-        if hasattr(self, "legend"):  # Qt resizes the layout while it is being built
-            self._wrap_legend()
-
-    def _wrap_legend(self) -> None:
-        width = max(50.0, self.geometry().width() - 2 * self.theme.px(8))
-        item = self.legend.item
-        if abs(item.textWidth() - width) > 1:
-            item.setTextWidth(width)
-            self.legend.updateMin()
-        self.legend.setMinimumWidth(10)
 
     # ------------------------------------------------------------------
     def _draw_bars(self, data) -> None:
