@@ -46,8 +46,27 @@ class RaceItem(PanelItem):
             rows.append("<tr>" + "".join(f"<td style='padding:{t.px(1)}px {t.px(6)}px'>{v}</td>" for v in vals)
                         + "</tr>")
         self.table.setText(f"<table style='color:{t.foreground};font-size:{t.css_pt(1)}'>{''.join(rows)}</table>")
+        self._fit_table()
         self.note.setText(f"<span style='color:{t.muted};font-size:{t.css_pt(-1)}'>{html.escape(data.note)}"
                           + (" · ★ first to the tolerance" if data.winner else "") + "</span>")
+
+
+    def _fit_table(self) -> None:
+        """The table keeps its columns: narrower than its text, the panel draws it smaller
+        (never larger) instead of cutting its last columns off."""
+        item = self.table.item
+        natural = item.boundingRect().width()
+        room = self.geometry().width() - 2 * self.theme.px(8)
+        scale = min(1.0, room / natural) if natural > 0 and room > 0 else 1.0
+        if abs(item.scale() - scale) > 1e-3:
+            item.setScale(scale)
+            self.table.updateMin()
+        self.table.setMinimumWidth(10)
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        if hasattr(self, "table"):
+            self._fit_table()
 
 
 SPEC = register(PanelSpec(
