@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -40,9 +39,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressDialog,
-    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -71,7 +68,7 @@ from logit_gui.render.animate import (
     plan_frames,
     video_available,
 )
-from logit_gui.render.export import MAX_SCALE, MIN_SCALE
+from .export_dialog import add_file_row, add_look_rows
 from logit_gui.render.figure import panel_size
 from logit_gui.render.panel import get_spec
 from logit_gui.render.theme import get_theme
@@ -211,35 +208,9 @@ class AnimationDialog(QDialog):
             item.setToolTip(f"MP4 needs imageio-ffmpeg, the optional extra '{VIDEO_EXTRA}'")
         form.addRow("Format", self.format)
 
-        self.theme = QComboBox()
-        self.theme.setObjectName("animation_theme")
-        self.theme.addItem("light (paper, projector)", "light")
-        self.theme.addItem("dark", "dark")
-        self.theme.setCurrentIndex(max(0, self.theme.findData(display.theme)))
-        form.addRow("Theme", self.theme)
-        self.presentation = QCheckBox("larger fonts, lines and markers")
-        self.presentation.setObjectName("animation_presentation")
-        self.presentation.setChecked(display.presentation)
-        form.addRow("Presentation", self.presentation)
-        self.scale = QDoubleSpinBox()
-        self.scale.setObjectName("animation_scale")
-        self.scale.setRange(MIN_SCALE, MAX_SCALE)
-        self.scale.setSingleStep(0.5)
-        self.scale.setValue(1.0)
-        self.scale.setSuffix(" ×")
-        self.scale.setToolTip("Resolution: lines, markers and text grow with the picture.")
-        form.addRow("Scale", self.scale)
-
-        frow = QWidget()
-        flay = QHBoxLayout(frow)
-        flay.setContentsMargins(0, 0, 0, 0)
-        self.path = QLineEdit(os.path.join(folder, "logit-gui.gif"))
-        self.path.setObjectName("animation_path")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        flay.addWidget(self.path, 1)
-        flay.addWidget(browse)
-        form.addRow("File", frow)
+        add_look_rows(self, form, "animation", display, 1.0,
+                      "Resolution: lines, markers and text grow with the picture.")
+        add_file_row(self, form, "animation", os.path.join(folder, "logit-gui.gif"))
 
         self.summary = QLabel()
         self.summary.setObjectName("animation_summary")

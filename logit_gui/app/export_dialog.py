@@ -57,6 +57,43 @@ def export_panels(choice: ExportChoice, view, history, frame, display) -> None:
         fig.close()
 
 
+def add_look_rows(dialog, form, prefix: str, display, scale: float, scale_tip: str) -> None:
+    """The rows a figure and an animation share: scale, theme and presentation
+    (``dialog.scale``, ``dialog.theme``, ``dialog.presentation``; object names ``prefix_…``)."""
+    dialog.scale = QDoubleSpinBox()
+    dialog.scale.setObjectName(f"{prefix}_scale")
+    dialog.scale.setRange(MIN_SCALE, MAX_SCALE)
+    dialog.scale.setSingleStep(0.5)
+    dialog.scale.setValue(scale)
+    dialog.scale.setSuffix(" ×")
+    dialog.scale.setToolTip(scale_tip)
+    form.addRow("Scale", dialog.scale)
+    dialog.theme = QComboBox()
+    dialog.theme.setObjectName(f"{prefix}_theme")
+    dialog.theme.addItem("light (paper, projector)", "light")
+    dialog.theme.addItem("dark", "dark")
+    dialog.theme.setCurrentIndex(max(0, dialog.theme.findData(display.theme)))
+    form.addRow("Theme", dialog.theme)
+    dialog.presentation = QCheckBox("larger fonts, lines and markers")
+    dialog.presentation.setObjectName(f"{prefix}_presentation")
+    dialog.presentation.setChecked(display.presentation)
+    form.addRow("Presentation", dialog.presentation)
+
+
+def add_file_row(dialog, form, prefix: str, path: str) -> None:
+    """The file row: ``dialog.path`` and a Browse… button calling ``dialog._browse``."""
+    row = QWidget()
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    dialog.path = QLineEdit(path)
+    dialog.path.setObjectName(f"{prefix}_path")
+    browse = QPushButton("Browse…")
+    browse.clicked.connect(dialog._browse)
+    lay.addWidget(dialog.path, 1)
+    lay.addWidget(browse)
+    form.addRow("File", row)
+
+
 class ExportDialog(QDialog):
     def __init__(self, panel_ids, current: str | None, display, folder: str, parent=None):
         super().__init__(parent)
@@ -79,34 +116,9 @@ class ExportDialog(QDialog):
         self.format.setToolTip("PNG: a picture at the scale below. SVG and PDF: curves, axes and text\n"
                                "stay vectors (the probability heatmap is an embedded image).")
         form.addRow("Format", self.format)
-        self.scale = QDoubleSpinBox()
-        self.scale.setObjectName("export_scale")
-        self.scale.setRange(MIN_SCALE, MAX_SCALE)
-        self.scale.setSingleStep(0.5)
-        self.scale.setValue(2.0)
-        self.scale.setSuffix(" ×")
-        self.scale.setToolTip("PNG resolution: 2× is sharp on a slide; lines, markers and text grow with it.")
-        form.addRow("Scale", self.scale)
-        self.theme = QComboBox()
-        self.theme.setObjectName("export_theme")
-        self.theme.addItem("light (paper, projector)", "light")
-        self.theme.addItem("dark", "dark")
-        self.theme.setCurrentIndex(max(0, self.theme.findData(display.theme)))
-        form.addRow("Theme", self.theme)
-        self.presentation = QCheckBox("larger fonts, lines and markers")
-        self.presentation.setObjectName("export_presentation")
-        self.presentation.setChecked(display.presentation)
-        form.addRow("Presentation", self.presentation)
-        row = QWidget()
-        lay = QHBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.path = QLineEdit(os.path.join(folder, "logit-gui.png"))
-        self.path.setObjectName("export_path")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        lay.addWidget(self.path, 1)
-        lay.addWidget(browse)
-        form.addRow("File", row)
+        add_look_rows(self, form, "export", display, 2.0,
+                      "PNG resolution: 2× is sharp on a slide; lines, markers and text grow with it.")
+        add_file_row(self, form, "export", os.path.join(folder, "logit-gui.png"))
         self.format.currentIndexChanged.connect(self._on_format)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)

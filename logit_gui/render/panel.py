@@ -20,6 +20,7 @@ panel's id. Nothing else changes: the registry imports every module it finds the
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, fields
 from typing import Callable
 
@@ -204,13 +205,16 @@ class PanelItem(pg.GraphicsLayout):
         centred title stays centred). New text (``setText``) and a resized panel re-wrap."""
         if not hasattr(self, "_wrapped"):
             self._wrapped = []
+        panel = weakref.ref(self)  # no cycle through the label: Qt owns these items' lives
         for lab in labels:
             measure = lab.updateMin  # LabelItem's: the minimum size from the text's
 
             def update_min(measure=measure, lab=lab):
                 lab.item.setTextWidth(-1)  # new text: measured at its own width first
                 measure()
-                self._fit_label(lab, measure, fraction)
+                p = panel()
+                if p is not None:
+                    p._fit_label(lab, measure, fraction)
 
             lab.updateMin = update_min
             self._wrapped.append((lab, measure, fraction))
