@@ -63,7 +63,6 @@ class Controller(QObject):
     playingChanged = Signal(bool)
     lipschitzChanged = Signal(str)    # rich text for the optimizer group ("" when not gd-lipschitz)
     building = Signal(str)            # a data set is being built off the GUI thread: what ("" when done)
-    targetReached = Signal()          # run_to(k) got there (or the run stopped before)
     raceDone = Signal(object, str)    # a race finished: the Race (None on failure), the error text
     _raced = Signal(int, object, str)  # from the race thread
     dataApplied = Signal(bool, object)  # a background build ended: ok, and the data set read (or None)
@@ -86,7 +85,6 @@ class Controller(QObject):
         self.draws = 0            # frames drawn (for the benchmark)
         self._csv_cache: dict[str, object] = {}
         self._build_gen = 0       # the newest background build; older results are dropped
-        self._done_gen = 0        # the newest build that has ended
         self._open_k = None       # the iteration a session being opened shows
         self._target_k = None     # run_to: the iteration being trained to
         self._built.connect(self._on_built)
@@ -123,14 +121,24 @@ class Controller(QObject):
         """Build everything from ``settings`` (raises LogitError; nothing changes then)."""
         settings = settings or self.settings
         source, dataset = self._dataset(settings.data)
-        problem = self._problem(dataset, settings.data, settings.model)
-        view = make_view(problem, settings.data.view_features, grid=self.grid,
-                         source=source_rows(source, dataset, settings.data.test_fraction, settings.data.seed))
+        problem, view = self._prepare(settings, source, dataset)
         run = self._new_run(problem, settings.optimizer, settings.run)
-        self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
-        self.source_dataset = source
+        self._take(settings, source, dataset, problem, view, run, play=False)
+
+    def _prepare(self, settings: Settings, source, dataset):
+        """(problem, view) of ``dataset`` (``source`` as loaded) under ``settings``."""
+        d = settings.data
+        problem = self._problem(dataset, d, settings.model)
+        view = make_view(problem, d.view_features, grid=self.grid,
+                         source=source_rows(source, dataset, d.test_fraction, d.seed))
+        return problem, view
+
+    def _take(self, settings: Settings, source, dataset, problem, view, run, *, play: bool) -> None:
+        """Make these the data, problem and run on screen."""
+        self.settings, self.source_dataset, self.dataset, self.problem, self.view = (
+            settings, source, dataset, problem, view)
         self.viewChanged.emit(view)
-        self._install(run, play=False)
+        self._install(run, play=play)
 
     def _dataset(self, d: DataSettings):
         """(the data set as loaded, the one trained on: after “X vs rest” if asked)."""
@@ -206,10 +214,7 @@ class Controller(QObject):
                 source, dataset = given, pipeline.to_task(given, settings.data)
             else:
                 source, dataset = self._dataset(settings.data)
-            problem = self._problem(dataset, settings.data, settings.model)
-            d = settings.data
-            view = make_view(problem, d.view_features, grid=self.grid,
-                             source=source_rows(source, dataset, d.test_fraction, d.seed))
+            problem, view = self._prepare(settings, source, dataset)
             result, error = (settings, source, dataset, problem, view), ""
         except LogitError as e:
             result, error = None, str(e)
@@ -224,7 +229,6 @@ class Controller(QObject):
     def _on_built(self, gen: int, result, error: str) -> None:
         if gen != self._build_gen or self._closed:
             return  # superseded by a newer change
-        self._done_gen = gen
         self.building.emit("")
         if result is None:
             self._error(error)
@@ -238,11 +242,8 @@ class Controller(QObject):
             self._error(str(e))
             self.dataApplied.emit(False, None)
             return
-        self.settings, self.dataset, self.problem, self.view = settings, dataset, problem, view
-        self.source_dataset = source
         self.trainer.set_speed(settings.run.speed)
-        self.viewChanged.emit(view)
-        self._install(run, play=False)
+        self._take(settings, source, dataset, problem, view, run, play=False)
         if self._open_k:
             self.run_to(self._open_k)
         elif playing:
@@ -250,11 +251,6 @@ class Controller(QObject):
         for w in source.warnings:
             self.message.emit(w, "warning")
         self.dataApplied.emit(True, source)
-
-    @property
-    def is_building(self) -> bool:
-        """A background build has been started and has not ended yet."""
-        return self._build_gen != self._done_gen
 
     def apply_model(self, m: ModelSettings) -> bool:
         """New model or penalty: continue from the current weights when the shapes allow."""
@@ -453,9 +449,7 @@ class Controller(QObject):
                                     test_fraction=0.0)
             settings = dataclasses.replace(self.settings, data=d)
             dataset = pipeline.to_task(source, d)
-            problem = self._problem(dataset, d, settings.model)
-            view = make_view(problem, None, grid=self.grid,
-                             source=source_rows(source, dataset, d.test_fraction, d.seed))
+            problem, view = self._prepare(settings, source, dataset)
             obj = problem.objective
             it = self.current_iterate
             theta0 = obj.join(it.coef, it.intercept) if it is not None and it.coef.shape == (obj.m, obj.d) else None
@@ -463,11 +457,7 @@ class Controller(QObject):
         except LogitError as e:
             self._error(str(e))
             return False
-        playing = self.trainer.playing
-        self.settings, self.source_dataset, self.dataset, self.problem, self.view = (
-            settings, source, dataset, problem, view)
-        self.viewChanged.emit(view)
-        self._install(run, play=playing)
+        self._take(settings, source, dataset, problem, view, run, play=self.trainer.playing)
         self.dataApplied.emit(True, source)
         if split_dropped:
             self.message.emit("painting: every sample now trains (no test split; it would re-deal the "
@@ -538,7 +528,6 @@ class Controller(QObject):
         self.trainer.set_speed(r.speed)
         self.trainer.set_limits(self.run, r.max_iter, r.tol)
         self._publish_status()
-        self.targetReached.emit()
 
     def restart_from(self, coef, intercept) -> bool:
         """Start the run again from the given weights with the current settings (keeps

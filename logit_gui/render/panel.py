@@ -21,7 +21,7 @@ panel's id. Nothing else changes: the registry imports every module it finds the
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Callable
 
 import pyqtgraph as pg
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from .theme import Theme
 
-__all__ = ["PanelSpec", "PanelItem", "register", "registry", "default_panels", "get_spec", "option_fields",
+__all__ = ["PanelSpec", "PanelItem", "register", "registry", "default_panels", "get_spec",
            "color", "pen", "brush", "font", "style_plot", "cache", "roomy_axis"]
 
 _REGISTRY: dict[str, "PanelSpec"] = {}
@@ -75,15 +75,6 @@ def get_spec(panel_id: str) -> PanelSpec:
         return reg[panel_id]
     except KeyError:
         raise KeyError(f"unknown panel {panel_id!r} (panels: {', '.join(reg)})") from None
-
-
-def option_fields(options_cls) -> list:
-    """(name, type of default, label, tooltip) of each display option."""
-    out = []
-    for f in fields(options_cls):
-        meta = f.metadata
-        out.append((f.name, type(f.default), meta.get("label", f.name), meta.get("tip", "")))
-    return out
 
 
 # ----------------------------------------------------------------------
