@@ -8,6 +8,8 @@ the plot (never over the curves). Linear or logarithmic y.
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 
 from logit_gui.model.frames import loss as frames
@@ -82,6 +84,7 @@ class LossItem(PanelItem):
                 if rng != self._range:
                     self._range = rng
                     self.plot.setRange(xRange=rng[0], yRange=rng[1], padding=0.02)
+                    self._set_log_ticks(data)
         self._update_race(data)
         seconds = data.x_label == "seconds"
         for item in (self.train_curve, self.test_curve, self.grad_curve, self.cursor_line):
@@ -107,6 +110,18 @@ class LossItem(PanelItem):
         entries += [("━━", t.race_color(i), label) for i, label in enumerate(racers)]
         self.legend.setText(self.legend_html(entries))
 
+    def _set_log_ticks(self, data) -> None:
+        """A log axis labels its decades, and 2 and 5 between them when it spans few: pyqtgraph
+        labels every minor tick of a short log axis, and at k = 0 (one decade) they overlap."""
+        axis = self.plot.getAxis("left")
+        if not data.log_y or data.y_range is None:
+            axis.setTicks(None)
+            return
+        lo, hi = int(math.floor(data.y_range[0])), int(math.ceil(data.y_range[1]))
+        major = [(float(k), f"{10.0 ** k:g}") for k in range(lo, hi + 1)]
+        between = [(math.log10(m * 10.0 ** k), f"{m * 10.0 ** k:g}") for k in range(lo, hi) for m in (2, 5)]
+        axis.setTicks([major, between if hi - lo <= 3 else [(v, "") for v, _ in between]])
+
     def _update_race(self, data) -> None:
         """An optimizer race's curves: set only when the race (or the x axis, or log y) changed."""
         t = self.theme
@@ -130,6 +145,7 @@ class LossItem(PanelItem):
         if data.race and data.y_range is not None:
             self._range = (data.x_range, data.y_range)
             self.plot.setRange(xRange=data.x_range, yRange=data.y_range, padding=0.02)
+            self._set_log_ticks(data)
         if data.x_label != self._x_label:
             self._x_label = data.x_label
             set_label(self.plot, t, "bottom", data.x_label)
